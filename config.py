@@ -1,0 +1,103 @@
+"""Settings for elearn.
+
+Three profiles (development, production, test) chosen by ``ELEARN_ENV``.
+Every upper-case setting below can be overridden by an environment variable
+of the same name prefixed with ``ELEARN_`` (``ELEARN_DATABASE_URL``,
+``ELEARN_SECRET_KEY``, ``ELEARN_LOGIN_LIMIT_PER_ADDRESS`` ...); the README
+lists them all. Values are converted to the type of the default (booleans
+accept 1/0, true/false, yes/no, on/off).
+"""
+
+from __future__ import annotations
+
+import os
+
+ENV_PREFIX = "ELEARN_"
+
+
+class Config:
+    #: Database URL. None means a SQLite file in the instance folder.
+    DATABASE_URL: str | None = None
+    #: Signs session cookies and CSRF tokens. Required in production.
+    SECRET_KEY: str | None = None
+    #: Where sign-in attempt counters live; memory:// is per process, use
+    #: redis://host:6379 when several gunicorn processes or hosts serve.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = True
+    #: Failed sign-in attempts allowed from one network address.
+    LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
+    #: Failed sign-in attempts allowed against one account (NIP or email).
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    #: Number of reverse proxies in front of the app whose X-Forwarded-*
+    #: headers are trusted (for the client address used by rate limits).
+    TRUSTED_PROXIES = 0
+    DEFAULT_LOCALE = "id"
+    TIMEZONE = "Asia/Jakarta"
+    #: Yearly lesson-hour (JP) target per ASN.
+    YEARLY_JP_TARGET = 20
+    #: Name of the issuing agency shown in the layout and documents.
+    AGENCY_NAME = "BKPSDM Kota Medan"
+    SESSION_COOKIE_SECURE = False
+    #: Rows per page in long lists.
+    PAGE_SIZE = 25
+    TESTING = False
+
+
+class DevelopmentConfig(Config):
+    pass
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-only-secret-key"  # noqa: S105 - the test profile only
+    WTF_CSRF_ENABLED = True
+
+
+PROFILES: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "test": TestConfig,
+}
+
+
+def _coerce(name: str, raw: str, default: object) -> object:
+    if isinstance(default, bool):
+        value = raw.strip().lower()
+        if value in {"1", "true", "yes", "on"}:
+            return True
+        if value in {"0", "false", "no", "off"}:
+            return False
+        raise ValueError(f"{ENV_PREFIX}{name}: expected a boolean (true/false), got {raw!r}")
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValueError(f"{ENV_PREFIX}{name}: expected a whole number, got {raw!r}") from None
+    return raw
+
+
+def load_settings(
+    env: dict[str, str] | None = None, profile: str | None = None
+) -> dict[str, object]:
+    """Return the settings for a profile with ``ELEARN_*`` overrides applied."""
+    env = dict(os.environ if env is None else env)
+    profile = profile or env.get(f"{ENV_PREFIX}ENV", "development")
+    if profile not in PROFILES:
+        raise ValueError(
+            f"{ENV_PREFIX}ENV must be one of {', '.join(sorted(PROFILES))}, got {profile!r}"
+        )
+    cls = PROFILES[profile]
+    settings: dict[str, object] = {
+        name: getattr(cls, name) for name in dir(cls) if name.isupper()
+    }
+    for name, default in list(settings.items()):
+        raw = env.get(ENV_PREFIX + name)
+        if raw is not None:
+            settings[name] = _coerce(name, raw, default)
+    settings["ENV_PROFILE"] = profile
+    return settings

@@ -1,0 +1,120 @@
+"""elearn: a light e-learning platform for Indonesia's civil servants (ASN)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sqlite3
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import load_settings
+
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+class ConfigurationError(RuntimeError):
+    """The app cannot start with the configuration it was given."""
+
+
+def create_app(
+    overrides: dict | None = None, *, profile: str | None = None, instance_path: str | None = None
+) -> Flask:
+    """Build the application: settings, extensions, blueprints, CLI, errors.
+
+    ``profile`` (development, production, test) defaults to ``ELEARN_ENV``;
+    ``overrides`` are applied last, after the ``ELEARN_*`` variables.
+    """
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(load_settings(profile=profile))
+    if overrides:
+        app.config.update(overrides)
+    _configure_secret_key(app)
+    _configure_database(app)
+    _configure_cookies(app)
+    if app.config["TRUSTED_PROXIES"]:
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    from .i18n import init_i18n
+
+    init_i18n(app, babel)
+
+    from . import models  # noqa: F401  (registers the tables)
+    from .admin import bp as admin_bp
+    from .auth import bp as auth_bp
+    from .main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+    from .auth.guards import init_guards
+    from .cli import register_cli
+    from .errors import register_error_handlers
+    from .web import init_web
+
+    init_guards(app)
+    init_web(app)
+    register_error_handlers(app)
+    register_cli(app)
+    return app
+
+
+def _configure_secret_key(app: Flask) -> None:
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.config["ENV_PROFILE"] == "production":
+        raise ConfigurationError(
+            "ELEARN_SECRET_KEY is not set. A production server needs a long random "
+            "secret key, for example: export ELEARN_SECRET_KEY=$(python3 -c "
+            "'import secrets; print(secrets.token_urlsafe(48))')"
+        )
+    # Development: one generated key kept in the instance folder, so sessions
+    # survive restarts and every process of this instance shares it.
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(48))
+    app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _configure_database(app: Flask) -> None:
+    url = app.config.get("DATABASE_URL") or (
+        "sqlite:///" + str(Path(app.instance_path) / "elearn.sqlite3")
+    )
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+
+
+def _configure_cookies(app: Flask) -> None:
+    secure = bool(app.config["SESSION_COOKIE_SECURE"])
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=secure,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+    )
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """Foreign keys on and WAL journal for every SQLite connection."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()

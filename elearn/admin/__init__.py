@@ -1,0 +1,7 @@
+"""Administration for the training agency: people, units, reports."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__)
+
+from . import routes  # noqa: E402,F401

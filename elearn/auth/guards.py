@@ -1,0 +1,58 @@
+"""Who may do what: the user loader, the role decorator and the first-sign-in rule."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Flask, abort, flash, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from ..extensions import db, login_manager
+from ..models import User
+
+#: Endpoints a user who must change the password may still reach.
+_OPEN_DURING_PASSWORD_CHANGE = {
+    "auth.change_password", "auth.logout", "static", "main.healthz", "main.set_language",
+}
+
+
+def role_required(*roles: str):
+    """Allow the view only to signed-in users whose role is one of ``roles``."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id))
+
+
+def init_guards(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to open that page.")
+    login_manager.login_message_category = "info"
+    # "basic" marks a session non-fresh when address or browser change rather
+    # than ending it: phones on mobile data change address all the time.
+    login_manager.session_protection = "basic"
+
+    @app.before_request
+    def require_new_password():
+        if (
+            current_user.is_authenticated
+            and current_user.must_change_password
+            and request.endpoint not in _OPEN_DURING_PASSWORD_CHANGE
+        ):
+            flash(_l("Choose a new password before you continue."), "info")
+            return redirect(url_for("auth.change_password"))
+        return None

@@ -1,0 +1,76 @@
+"""Command-line interface: thin click commands over the services."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup, with_appcontext
+
+from .extensions import db
+from .models import EMPLOYMENT_STATUSES, ROLES
+from .people.services import PeopleError, PersonData, create_user
+
+users_cli = AppGroup("users", help="Manage user accounts.")
+
+
+#: Service field names as the options that carry them.
+_OPTION_NAMES = {"full_name": "--name", "unit_code": "--unit", "employment_status": "--status"}
+
+
+def _fail(errors: dict[str, list[str]]) -> None:
+    db.session.rollback()
+    lines = [
+        f"{_OPTION_NAMES.get(field, '--' + field)}: {message}"
+        for field, messages in errors.items()
+        for message in messages
+    ]
+    raise click.ClickException("\n".join(lines))
+
+
+@users_cli.command("create")
+@click.option("--nip", required=True, help="18-digit NIP.")
+@click.option("--name", "full_name", required=True, help="Full name.")
+@click.option("--role", required=True, type=click.Choice(ROLES), help="Role on the platform.")
+@click.option("--email", default=None, help="Optional unique email address.")
+@click.option("--unit", "unit_code", default=None, help="Unit (OPD) code.")
+@click.option("--status", "employment_status", default="PNS",
+              type=click.Choice(EMPLOYMENT_STATUSES, case_sensitive=False), show_default=True)
+@click.option("--position", default=None, help="Position (jabatan).")
+@click.option("--grade", default=None, help="Grade (golongan), e.g. III/b or IX.")
+@click.option("--password", default=None, help="Password; prompted for when omitted.")
+@click.option("--temporary/--no-temporary", default=False, show_default=True,
+              help="Require a new password at first sign-in.")
+def create_user_command(nip, full_name, role, email, unit_code, employment_status,
+                        position, grade, password, temporary):
+    """Create one account."""
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    data = PersonData(nip=nip, full_name=full_name, role=role, email=email, unit_code=unit_code,
+                      employment_status=employment_status, position=position, grade=grade)
+    try:
+        user = create_user(data, password, must_change_password=temporary)
+    except PeopleError as exc:
+        _fail(exc.errors)
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.nip} ({user.full_name}).")
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command():
+    """Load demo units, one account per role and the sample content (idempotent)."""
+    from .demo import DEMO_PASSWORD, load_demo
+
+    summary = load_demo()
+    db.session.commit()
+    click.echo(f"Demo data ready: {summary.units} units, {summary.accounts} accounts "
+               f"({summary.created} new).")
+    click.echo("Demo accounts (sign in with NIP or email):")
+    for account in summary.demo_accounts:
+        click.echo(f"  {account.role:<10} NIP {account.nip}  {account.email:<28} "
+                   f"password: {DEMO_PASSWORD}")
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_command)

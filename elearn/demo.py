@@ -1,0 +1,62 @@
+"""Demo data for trying the platform: units of Kota Medan and one account per role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from .extensions import db
+from .models import User
+from .people.services import PersonData, upsert_unit, upsert_user
+
+DEMO_PASSWORD = "belajar-asn"  # noqa: S105 - published on purpose for the demo accounts
+
+DEMO_UNITS = [
+    ("BKPSDM", "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia"),
+    ("DISKOMINFO", "Dinas Komunikasi dan Informatika"),
+    ("DISDUKCAPIL", "Dinas Kependudukan dan Pencatatan Sipil"),
+    ("DINKES", "Dinas Kesehatan"),
+]
+
+DEMO_PEOPLE = [
+    PersonData(nip="198003152005011002", full_name="Rahmat Hidayat Siregar", role="admin",
+               email="admin@demo.example", unit_code="BKPSDM",
+               position="Kepala Bidang Pengembangan Kompetensi", grade="IV/a",
+               place_of_birth="Medan"),
+    PersonData(nip="198507202010012001", full_name="Dra. Sri Wahyuni Nasution", role="instructor",
+               email="pengajar@demo.example", unit_code="BKPSDM", position="Widyaiswara Ahli Muda",
+               grade="III/d", place_of_birth="Padangsidempuan"),
+    PersonData(nip="199204112019031005", full_name="Andi Pratama Lubis", role="learner",
+               email="peserta@demo.example", unit_code="DISKOMINFO", position="Pranata Komputer",
+               grade="III/a", place_of_birth="Medan"),
+]
+
+
+@dataclass
+class DemoSummary:
+    units: int = 0
+    accounts: int = 0
+    created: int = 0
+    demo_accounts: list[User] = field(default_factory=list)
+
+
+def load_demo() -> DemoSummary:
+    """Create or refresh the demo data; running it twice leaves the same state."""
+    summary = DemoSummary()
+    for code, name in DEMO_UNITS:
+        upsert_unit(code, name)
+        summary.units += 1
+    for person in DEMO_PEOPLE:
+        existed = db.session.scalar(sa.select(User.id).where(User.nip == person.nip)) is not None
+        user = upsert_user(person, DEMO_PASSWORD)
+        # Demo accounts always open with the published password.
+        if not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+        user.active = True
+        user.must_change_password = False
+        summary.accounts += 1
+        summary.created += 0 if existed else 1
+        summary.demo_accounts.append(user)
+    db.session.flush()
+    return summary

@@ -1,0 +1,94 @@
+"""Units (OPD) and the people who use the platform."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+
+ROLES = ("learner", "instructor", "admin")
+EMPLOYMENT_STATUSES = ("PNS", "PPPK")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Unit(db.Model):
+    """An organisational unit (OPD) of a regional government."""
+
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Short code used in staff files, e.g. DISKOMINFO.
+    code: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    users: Mapped[list[User]] = relationship(back_populates="unit")
+
+    def __repr__(self) -> str:
+        return f"<Unit {self.code}>"
+
+
+class User(UserMixin, db.Model):
+    """A civil servant (PNS or PPPK) with a role on the platform."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        sa.CheckConstraint("length(nip) = 18", name="nip_length"),
+        sa.CheckConstraint("role IN ('learner', 'instructor', 'admin')", name="role_known"),
+        sa.CheckConstraint("employment_status IN ('PNS', 'PPPK')", name="status_known"),
+        sa.CheckConstraint("locale IS NULL OR locale IN ('id', 'en')", name="locale_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Nomor Induk Pegawai: 18 digits kept as text (leading zeros, no arithmetic).
+    nip: Mapped[str] = mapped_column(sa.String(18), unique=True)
+    employment_status: Mapped[str] = mapped_column(sa.String(4), default="PNS")
+    full_name: Mapped[str] = mapped_column(sa.String(200))
+    #: Stored lower-case so uniqueness is case-insensitive.
+    email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
+    unit_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("units.id", ondelete="RESTRICT"), index=True
+    )
+    #: Jabatan.
+    position: Mapped[str | None] = mapped_column(sa.String(200))
+    #: Golongan/pangkat: I/a..IV/e for PNS, I..XVII for PPPK.
+    grade: Mapped[str | None] = mapped_column(sa.String(8))
+    place_of_birth: Mapped[str | None] = mapped_column(sa.String(100))
+    role: Mapped[str] = mapped_column(sa.String(16), default="learner")
+    active: Mapped[bool] = mapped_column(default=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    #: Set for accounts created by an admin or an import: the first sign-in
+    #: must choose a new password before anything else.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    #: UI language chosen by the user; None means the site default.
+    locale: Mapped[str | None] = mapped_column(sa.String(5))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    unit: Mapped[Unit | None] = relationship(back_populates="users")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles
+
+    def __repr__(self) -> str:
+        return f"<User {self.nip} {self.role}>"

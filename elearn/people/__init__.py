@@ -1,0 +1,1 @@
+"""People and units: validation rules and the services that write them."""

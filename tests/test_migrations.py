@@ -1,0 +1,37 @@
+"""The schema comes from the Alembic migrations, and they match the models."""
+
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from elearn.extensions import db
+from elearn.models import User
+
+
+def test_models_and_migrations_agree(app):
+    with app.app_context(), db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        diff = compare_metadata(context, db.metadata)
+    assert diff == []
+
+
+def test_database_refuses_a_duplicate_nip_even_without_the_service(app):
+    with app.app_context():
+        for _ in range(2):
+            db.session.add(User(nip="199204112019031005", full_name="A", password_hash="x"))
+        try:
+            db.session.commit()
+            raise AssertionError("duplicate NIP was stored")
+        except sa.exc.IntegrityError:
+            db.session.rollback()
+
+
+def test_database_refuses_an_unknown_role_and_a_short_nip(app):
+    with app.app_context():
+        for values in ({"nip": "199204112019031005", "role": "boss"}, {"nip": "123"}):
+            db.session.add(User(full_name="A", password_hash="x", **values))
+            try:
+                db.session.commit()
+                raise AssertionError(f"{values} was stored")
+            except sa.exc.IntegrityError:
+                db.session.rollback()
