@@ -59,12 +59,19 @@ def create_user_command(nip, full_name, role, email, unit_code, employment_statu
 @with_appcontext
 def demo_command():
     """Load demo units, one account per role and the sample content (idempotent)."""
+    from .courses.store import ContentError
     from .demo import DEMO_PASSWORD, load_demo
 
-    summary = load_demo()
+    try:
+        summary = load_demo()
+    except ContentError as exc:
+        db.session.rollback()
+        raise click.ClickException(f"sample content has problems:\n{exc}") from None
     db.session.commit()
     click.echo(f"Demo data ready: {summary.units} units, {summary.accounts} accounts "
                f"({summary.created} new).")
+    for course in summary.courses:
+        click.echo(f"  course {course}")
     click.echo("Demo accounts (sign in with NIP or email):")
     for account in summary.demo_accounts:
         click.echo(f"  {account.role:<10} NIP {account.nip}  {account.email:<28} "
@@ -72,5 +79,8 @@ def demo_command():
 
 
 def register_cli(app: Flask) -> None:
+    from .courses.cli import content_cli
+
+    app.cli.add_command(content_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import sqlalchemy as sa
 
 from .extensions import db
 from .models import User
 from .people.services import PersonData, upsert_unit, upsert_user
+
+#: The sample courses shipped with the platform.
+SAMPLE_CONTENT = Path(__file__).resolve().parent.parent / "content"
 
 DEMO_PASSWORD = "belajar-asn"  # noqa: S105 - published on purpose for the demo accounts
 
@@ -39,10 +43,18 @@ class DemoSummary:
     accounts: int = 0
     created: int = 0
     demo_accounts: list[User] = field(default_factory=list)
+    courses: list[str] = field(default_factory=list)
 
 
-def load_demo() -> DemoSummary:
-    """Create or refresh the demo data; running it twice leaves the same state."""
+def load_demo(content: Path | None = SAMPLE_CONTENT) -> DemoSummary:
+    """Create or refresh the demo data; running it twice leaves the same state.
+
+    Sample courses are imported through the same checker and store as
+    ``flask content import``; a course with problems stops the whole load.
+    """
+    from .content import find_course_folders, read_folder
+    from .courses.store import save_course
+
     summary = DemoSummary()
     for code, name in DEMO_UNITS:
         upsert_unit(code, name)
@@ -58,5 +70,9 @@ def load_demo() -> DemoSummary:
         summary.accounts += 1
         summary.created += 0 if existed else 1
         summary.demo_accounts.append(user)
+    if content is not None and content.is_dir():
+        for folder in find_course_folders(content):
+            result = save_course(read_folder(folder))
+            summary.courses.append(f"{result.course.slug} ({result.outcome})")
     db.session.flush()
     return summary

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 
 from elearn.extensions import db
 from elearn.models import Unit, User
+from elearn.people.services import upsert_unit
 
 
 def _count(app, model):
@@ -12,7 +13,9 @@ def _count(app, model):
 
 
 def test_users_create_makes_an_account_that_can_sign_in(app, runner, auth):
-    runner.invoke(args=["demo"])  # units
+    with app.app_context():
+        upsert_unit("DISKOMINFO", "Dinas Komunikasi dan Informatika")
+        db.session.commit()
     result = runner.invoke(args=["users", "create", "--nip", "199001012015012003", "--name",
                                  "Siti Aminah", "--role", "instructor", "--email",
                                  "Siti@Medan.go.id", "--unit", "diskominfo", "--grade", "iii/c",

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def demo(app):
     with app.app_context():
-        load_demo()
+        load_demo(content=None)
         db.session.commit()
 
 

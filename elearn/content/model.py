@@ -1,0 +1,102 @@
+"""What a checked course folder turns into."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def N_(message: str) -> str:
+    """Mark a message for translation without translating it here.
+
+    The web layer translates ``Problem.message`` with gettext; the command
+    line prints it in English.
+    """
+    return message
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def text(self, translate=lambda s: s) -> str:
+        return translate(self.message) % self.params if self.params else translate(self.message)
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.text()}"
+
+
+@dataclass
+class Option:
+    key: str
+    text: str
+    html: str
+    correct: bool
+
+
+@dataclass
+class Question:
+    key: str
+    kind: str  # single, multiple, true_false, short_answer
+    line: int
+    prompt: str
+    prompt_html: str = ""
+    points: int = 1
+    options: list[Option] = field(default_factory=list)
+    answers: list[str] = field(default_factory=list)
+    explanation: str = ""
+    explanation_html: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key, "kind": self.kind, "points": self.points,
+            "prompt_html": self.prompt_html,
+            "options": [{"key": o.key, "html": o.html, "correct": o.correct} for o in self.options],
+            "answers": list(self.answers),
+            "explanation_html": self.explanation_html,
+        }
+
+
+@dataclass
+class ParsedModule:
+    filename: str
+    position: int
+    slug: str
+    title: str
+    kind: str  # lesson or quiz
+    minutes: int
+    source: str
+    body: str
+    body_html: str = ""
+    pass_score: int | None = None
+    max_attempts: int | None = None
+    shuffle: bool = False
+    shuffle_questions: bool = False
+    questions: list[Question] = field(default_factory=list)
+
+    def quiz_dict(self) -> dict[str, Any] | None:
+        if self.kind != "quiz":
+            return None
+        return {"questions": [q.to_dict() for q in self.questions]}
+
+
+@dataclass
+class ParsedCourse:
+    slug: str
+    title: str = ""
+    summary: str = ""
+    jp: int = 0
+    competency: str = ""
+    level: str = "dasar"
+    instructors: list[str] = field(default_factory=list)
+    cover: str | None = None
+    restricted: bool = False
+    source: str = ""
+    description: str = ""
+    description_html: str = ""
+    modules: list[ParsedModule] = field(default_factory=list)
+    assets: dict[str, bytes] = field(default_factory=dict)
+    content_hash: str = ""

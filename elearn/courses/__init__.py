@@ -1,0 +1,1 @@
+"""Courses on the platform: import, export, permissions and web authoring services."""

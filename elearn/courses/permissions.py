@@ -1,0 +1,24 @@
+"""Who may see and edit a course."""
+
+from __future__ import annotations
+
+from ..models import Course, User
+
+
+def can_author(user: User) -> bool:
+    """Instructors and admins may create courses."""
+    return user.is_authenticated and user.role in ("instructor", "admin")
+
+
+def can_edit_course(user: User, course: Course) -> bool:
+    """Admins, and instructors listed in the course's front matter."""
+    if not user.is_authenticated or not user.active:
+        return False
+    if user.role == "admin":
+        return True
+    return user.role == "instructor" and user.nip in course.instructor_nips
+
+
+def can_view_course(user: User, course: Course) -> bool:
+    """Published courses for every signed-in user; drafts for their editors."""
+    return course.status == "published" or can_edit_course(user, course)

@@ -1,0 +1,166 @@
+"""Writing checked courses into the database and reading them back as folders.
+
+Every write of course content, from the command line, a zip upload or the
+web editor, goes through ``save_course``: the same checker, the same
+upsert, the same rules for versions and retired modules.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from ..content import CourseFiles, ParsedCourse, Problem, check_course
+from ..extensions import db
+from ..models import Course, CourseAsset, CourseInstructor, Module
+from ..models.people import utcnow
+
+_OFFICE = "application/vnd.openxmlformats-officedocument."
+_OPEN_DOCUMENT = "application/vnd.oasis.opendocument."
+_CONTENT_TYPES = {
+    ".webp": "image/webp",
+    ".pptx": _OFFICE + "presentationml.presentation",
+    ".docx": _OFFICE + "wordprocessingml.document",
+    ".xlsx": _OFFICE + "spreadsheetml.sheet",
+    ".odt": _OPEN_DOCUMENT + "text",
+    ".odp": _OPEN_DOCUMENT + "presentation",
+    ".ods": _OPEN_DOCUMENT + "spreadsheet",
+    ".csv": "text/csv; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+}
+
+
+class ContentError(ValueError):
+    """The course has problems and was not saved."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class SaveResult:
+    course: Course
+    #: created, updated or unchanged
+    outcome: str
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+
+
+def content_type_for(path: str) -> str:
+    suffix = "." + path.rsplit(".", 1)[-1].lower() if "." in path else ""
+    return _CONTENT_TYPES.get(suffix) or mimetypes.guess_type(path)[0] or "application/octet-stream"
+
+
+def get_course(slug: str) -> Course | None:
+    return db.session.scalar(sa.select(Course).where(Course.slug == slug))
+
+
+def save_course(cf: CourseFiles, *, status: str = "published",
+                new_module_status: str = "published") -> SaveResult:
+    """Check ``cf`` and upsert it. Raises ContentError, writing nothing, on any problem.
+
+    ``status`` applies to a course created now; an existing course keeps its
+    status. Unchanged files (same content hash) change nothing.
+    """
+    parsed, problems = check_course(cf)
+    if problems:
+        raise ContentError(problems)
+    course = get_course(cf.slug)
+    if course is not None and course.content_hash == parsed.content_hash:
+        return SaveResult(course, "unchanged")
+    outcome = "updated"
+    if course is None:
+        outcome = "created"
+        course = Course(slug=cf.slug, status=status, version=1,
+                        published_at=utcnow() if status == "published" else None)
+        db.session.add(course)
+    else:
+        course.version += 1
+    _apply_course_fields(course, parsed)
+    result = SaveResult(course, outcome)
+    _apply_modules(course, parsed, result, new_module_status)
+    _apply_assets(course, parsed)
+    db.session.flush()
+    return result
+
+
+def _apply_course_fields(course: Course, parsed: ParsedCourse) -> None:
+    course.title = parsed.title
+    course.summary = parsed.summary
+    course.jp = parsed.jp
+    course.competency = parsed.competency
+    course.level = parsed.level
+    course.cover_path = parsed.cover
+    course.restricted = parsed.restricted
+    course.source = parsed.source
+    course.description_html = parsed.description_html
+    course.content_hash = parsed.content_hash
+    course.instructors = [CourseInstructor(nip=nip, position=i)
+                          for i, nip in enumerate(parsed.instructors)]
+
+
+def _apply_modules(course: Course, parsed: ParsedCourse, result: SaveResult,
+                   new_status: str) -> None:
+    existing = {m.slug: m for m in course.modules}
+    now = utcnow()
+    for pm in parsed.modules:
+        module = existing.pop(pm.slug, None)
+        if module is None:
+            module = Module(slug=pm.slug, status=new_status)
+            course.modules.append(module)
+            result.added.append(pm.slug)
+        elif module.source != pm.source or module.position != pm.position \
+                or module.retired_at is not None:
+            result.updated.append(pm.slug)
+        else:
+            continue
+        module.retired_at = None
+        module.position = pm.position
+        module.title = pm.title
+        module.kind = pm.kind
+        module.minutes = pm.minutes
+        module.source = pm.source
+        module.body_html = pm.body_html
+        module.quiz = pm.quiz_dict()
+        module.pass_score = pm.pass_score
+        module.max_attempts = pm.max_attempts
+        module.shuffle = pm.shuffle
+        module.shuffle_questions = pm.shuffle_questions
+    for module in existing.values():
+        if module.retired_at is None:
+            module.retired_at = now
+            result.retired.append(module.slug)
+
+
+def _apply_assets(course: Course, parsed: ParsedCourse) -> None:
+    import hashlib
+
+    existing = {a.path: a for a in course.assets}
+    for path, data in parsed.assets.items():
+        digest = hashlib.sha256(data).hexdigest()
+        asset = existing.pop(path, None)
+        if asset is None:
+            asset = CourseAsset(path=path)
+            course.assets.append(asset)
+        elif asset.sha256 == digest:
+            continue
+        asset.data = data
+        asset.sha256 = digest
+        asset.size = len(data)
+        asset.content_type = content_type_for(path)
+    for asset in existing.values():
+        course.assets.remove(asset)
+
+
+def course_files(course: Course) -> CourseFiles:
+    """The course as its folder: course.md, active module files and assets."""
+    files = {"course.md": course.source.encode("utf-8")}
+    for module in course.active_modules:
+        files[module.filename] = module.source.encode("utf-8")
+    for asset in course.assets:
+        files[asset.path] = asset.data
+    return CourseFiles(slug=course.slug, files=files, label=course.slug)

@@ -1,0 +1,93 @@
+"""flask content check | import | export."""
+
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from elearn.extensions import db
+from elearn.models import Course
+
+from .helpers import COURSE_MD, make_course
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _write(tmp_path, changes=None, slug="pelayanan-publik"):
+    cf = make_course(changes, slug)
+    folder = tmp_path / slug
+    for path, data in cf.files.items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_bytes(data)
+    return folder
+
+
+def test_the_shipped_sample_courses_pass_the_checker(runner):
+    result = runner.invoke(args=["content", "check", str(ROOT / "content")])
+    assert result.exit_code == 0, result.output
+    assert "5 course(s) checked, no problems." in result.output
+
+
+def test_check_of_a_broken_course_prints_file_line_messages_and_exits_1(runner, tmp_path):
+    folder = _write(tmp_path, {"course.md": COURSE_MD.replace("jp: 2", "jp: dua")})
+    result = runner.invoke(args=["content", "check", str(folder)])
+    assert result.exit_code == 1
+    assert f"{folder}/course.md:4: jp must be a whole number from 1 to 100, got 'dua'" \
+        in result.output
+    assert "1 problem(s) in 1 course(s)." in result.output
+
+
+def test_check_of_a_folder_of_courses_checks_each(runner, tmp_path):
+    _write(tmp_path, slug="kursus-satu")
+    _write(tmp_path, {"course.md": COURSE_MD.replace("jp: 2", "jp: 3")}, slug="kursus-dua")
+    result = runner.invoke(args=["content", "check", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "2 course(s) checked" in result.output
+
+
+def test_check_of_a_folder_without_courses_is_an_error(runner, tmp_path):
+    result = runner.invoke(args=["content", "check", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "no course folder" in result.output
+
+
+def test_import_twice_reports_unchanged_the_second_time(app, runner, tmp_path):
+    folder = _write(tmp_path)
+    first = runner.invoke(args=["content", "import", str(folder)])
+    assert first.exit_code == 0, first.output
+    assert "pelayanan-publik: created, version 1 (2 added)." in first.output
+    second = runner.invoke(args=["content", "import", str(folder)])
+    assert "pelayanan-publik: unchanged (version 1)." in second.output
+    (folder / "01-pengantar.md").write_text(
+        (folder / "01-pengantar.md").read_text() + "\nTambahan.\n")
+    third = runner.invoke(args=["content", "import", str(folder)])
+    assert "pelayanan-publik: updated, version 2 (1 updated)." in third.output
+
+
+def test_import_is_all_or_nothing_across_courses(app, runner, tmp_path):
+    _write(tmp_path, slug="kursus-baik")
+    _write(tmp_path, {"course.md": COURSE_MD.replace("competency: teknis", "competency: x")},
+           slug="kursus-rusak")
+    result = runner.invoke(args=["content", "import", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "kursus-rusak/course.md:5: competency must be one of" in result.output
+    assert "Nothing was imported." in result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Course)) == 0
+
+
+def test_export_writes_the_folder_and_reimport_is_unchanged(app, runner, tmp_path):
+    folder = _write(tmp_path / "src")
+    runner.invoke(args=["content", "import", str(folder)])
+    out = tmp_path / "out"
+    result = runner.invoke(args=["content", "export", "pelayanan-publik", str(out)])
+    assert result.exit_code == 0, result.output
+    for path in ("course.md", "01-pengantar.md", "02-kuis.md"):
+        assert (out / "pelayanan-publik" / path).read_bytes() == (folder / path).read_bytes()
+    again = runner.invoke(args=["content", "import", str(out / "pelayanan-publik")])
+    assert "unchanged" in again.output
+
+
+def test_export_of_an_unknown_course_is_an_error(runner, tmp_path):
+    result = runner.invoke(args=["content", "export", "tidak-ada", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "no course with slug 'tidak-ada'" in result.output
