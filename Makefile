@@ -29,8 +29,8 @@ translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --statistics -d elearn/translations
 
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -o elearn/translations/messages.pot .
-	$(BIN)/pybabel update -q -i elearn/translations/messages.pot -d elearn/translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o elearn/translations/messages.pot .
+	$(BIN)/pybabel update -i elearn/translations/messages.pot -d elearn/translations
 
 run: install
 	$(FLASK) db upgrade

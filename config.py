@@ -41,6 +41,8 @@ class Config:
     SESSION_COOKIE_SECURE = False
     #: Rows per page in long lists.
     PAGE_SIZE = 25
+    #: Largest request accepted, in bytes (zipped course uploads).
+    MAX_CONTENT_LENGTH = 60 * 1024 * 1024
     TESTING = False
 
 

@@ -13,6 +13,7 @@ _MESSAGES = {
     403: (_l("Access denied"), _l("Your account does not have permission to open this page.")),
     404: (_l("Page not found"), _l("The page you are looking for does not exist or has moved.")),
     405: (_l("Not allowed"), _l("This page cannot be used that way.")),
+    413: (_l("File too large"), _l("The file is larger than this site accepts.")),
     429: (
         _l("Too many attempts"),
         _l("Too many attempts in a short time. Wait a few minutes, then try again."),
@@ -28,7 +29,7 @@ def _render(code: int, message=None):
 
 
 def register_error_handlers(app: Flask) -> None:
-    for code in (400, 403, 404, 405, 429):
+    for code in (400, 403, 404, 405, 413, 429):
         app.register_error_handler(code, lambda e, code=code: _render(code))
 
     @app.errorhandler(CSRFError)

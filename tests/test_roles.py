@@ -1,45 +1,105 @@
-"""Every route checks who may open it."""
+"""Every route checks who may open it; the table below must list every route."""
 
 import pytest
 
-# (path, roles allowed). Anonymous visitors are sent to /login for all of them.
-PROTECTED = [
-    ("/", {"learner", "instructor", "admin"}),
-    ("/account/password", {"learner", "instructor", "admin"}),
-    ("/admin/", {"admin"}),
-    ("/admin/users", {"admin"}),
+from elearn.courses.store import save_course
+from elearn.extensions import db
+
+from .conftest import NIPS, csrf_token
+from .content.helpers import COURSE_MD, make_course
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\2" * 16
+ALL = {"learner", "instructor", "admin", "other-instructor"}
+AUTHORS = {"instructor", "admin", "other-instructor"}
+EDITORS = {"instructor", "admin"}  # the course lists only the first instructor
+C = "/courses/pelayanan-publik"
+A = "/author/courses/pelayanan-publik"
+
+# (route rule, concrete path, method, roles that may use it)
+ROUTES = [
+    ("/", "/", "GET", ALL),
+    ("/account/password", "/account/password", "GET", ALL),
+    ("/courses/<slug>", C, "GET", ALL),
+    ("/courses/<slug>/<module_slug>", f"{C}/pengantar", "GET", ALL),
+    ("/courses/<slug>/files/<digest>/<path:path>", None, "GET", ALL),
+    ("/author/", "/author/", "GET", AUTHORS),
+    ("/author/upload", "/author/upload", "GET", AUTHORS),
+    ("/author/courses/new", "/author/courses/new", "GET", AUTHORS),
+    ("/author/courses/<slug>", A, "GET", EDITORS),
+    ("/author/courses/<slug>/export.zip", f"{A}/export.zip", "GET", EDITORS),
+    ("/author/courses/<slug>/modules/new", f"{A}/modules/new", "GET", EDITORS),
+    ("/author/courses/<slug>/modules/<module_slug>", f"{A}/modules/pengantar", "GET", EDITORS),
+    ("/author/courses/<slug>/publish", f"{A}/publish", "POST", EDITORS),
+    ("/author/courses/<slug>/modules/<module_slug>/move", f"{A}/modules/pengantar/move",
+     "POST", EDITORS),
+    ("/author/courses/<slug>/modules/<module_slug>/status", f"{A}/modules/pengantar/status",
+     "POST", EDITORS),
+    ("/admin/", "/admin/", "GET", {"admin"}),
+    ("/admin/users", "/admin/users", "GET", {"admin"}),
 ]
-PUBLIC = ["/login", "/healthz"]
+PUBLIC = {"/login", "/healthz", "/logout", "/language"}
+OTHER_INSTRUCTOR_NIP = "199001012015011004"
 
 
-@pytest.mark.parametrize(("path", "allowed"), PROTECTED)
-def test_anonymous_visitor_is_sent_to_sign_in(client, path, allowed):
-    response = client.get(path)
-    assert response.status_code == 302
-    assert response.headers["Location"].startswith("/login")
+@pytest.fixture
+def course(app):
+    with app.app_context():
+        result = save_course(make_course({
+            "course.md": COURSE_MD.replace('["198507202010012001"]', f'["{NIPS["instructor"]}"]'),
+            "media/a.png": PNG}))
+        db.session.commit()
+        asset = result.course.assets[0]
+        return f"{C}/files/{asset.sha256[:12]}/media/a.png"
 
 
-@pytest.mark.parametrize("role", ["learner", "instructor", "admin"])
-@pytest.mark.parametrize(("path", "allowed"), PROTECTED)
-def test_each_role_reaches_only_its_pages(client, auth, make_user, path, allowed, role):
-    account = make_user(role)
+def _sign_in(make_user, auth, role):
+    if role == "other-instructor":
+        account = make_user("instructor", nip=OTHER_INSTRUCTOR_NIP)
+    else:
+        account = make_user(role)
     auth.login(account.nip)
-    response = client.get(path)
+
+
+def _request(client, method, path):
+    if method == "GET":
+        return client.get(path)
+    token = csrf_token(client.get("/").get_data(as_text=True))
+    return client.post(path, data={"csrf_token": token})
+
+
+@pytest.mark.parametrize(("rule", "path", "method", "allowed"), ROUTES,
+                         ids=[r[0] for r in ROUTES])
+def test_anonymous_visitor_is_sent_to_sign_in(client, course, rule, path, method, allowed):
+    response = client.get(path or course) if method == "GET" else client.post(path)
+    assert response.status_code in (302, 400)  # POSTs without a session lack a CSRF token
+    if response.status_code == 302:
+        assert response.headers["Location"].startswith("/login")
+
+
+@pytest.mark.parametrize("role", sorted(ALL))
+@pytest.mark.parametrize(("rule", "path", "method", "allowed"), ROUTES,
+                         ids=[r[0] for r in ROUTES])
+def test_each_role_reaches_only_its_pages(client, auth, make_user, course, rule, path, method,
+                                          allowed, role):
+    _sign_in(make_user, auth, role)
+    response = _request(client, method, path or course)
     if role in allowed:
-        assert response.status_code == 200
+        assert response.status_code in (200, 302), response.status_code
+        if response.status_code == 302:
+            assert not response.headers["Location"].startswith("/login")
     else:
         assert response.status_code == 403
         assert "Akses ditolak" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path", PUBLIC)
+@pytest.mark.parametrize("path", ["/login", "/healthz"])
 def test_public_pages_need_no_sign_in(client, path):
     assert client.get(path).status_code == 200
 
 
 def test_every_registered_route_is_in_the_permission_table(app):
-    """A new route must be added to PROTECTED or PUBLIC (and so get a test)."""
-    known = {p for p, _ in PROTECTED} | set(PUBLIC) | {"/logout", "/language"}
+    """A new route must be added to ROUTES or PUBLIC (and so get a role test)."""
+    known = {rule for rule, *_ in ROUTES} | PUBLIC
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
@@ -47,7 +107,6 @@ def test_every_registered_route_is_in_the_permission_table(app):
 
 
 def test_admin_people_list_searches_and_paginates(app, client, auth, make_user):
-    from elearn.extensions import db
     from elearn.people.services import PersonData, create_user
 
     admin = make_user("admin")

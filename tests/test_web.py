@@ -62,7 +62,7 @@ def test_every_ui_string_has_an_indonesian_translation():
         if m.id and not m.fuzzy and (all(m.string) if isinstance(m.string, tuple) else m.string)
     }
     method_map = [("elearn/**.py", "python"), ("elearn/templates/**.html", "jinja2")]
-    keywords = {"_": None, "_l": None, "gettext": None, "lazy_gettext": None,
+    keywords = {"_": None, "_l": None, "N_": None, "gettext": None, "lazy_gettext": None,
                 "ngettext": (1, 2)}
     missing = set()
     for _file, _line, message, _comments, _ctx in extract_from_dir(

@@ -52,8 +52,10 @@ def find_course_folders(path: str | Path) -> list[Path]:
 class _Checker:
     def __init__(self, cf: CourseFiles,
                  module_url: Callable[[str, str], str],
-                 asset_url: Callable[[str, str, str], str]):
+                 asset_url: Callable[[str, str, str], str],
+                 require_modules: bool = True):
         self.cf = cf
+        self.require_modules = require_modules
         self.module_url = module_url
         self.asset_url = asset_url
         self.problems: list[Problem] = []
@@ -288,7 +290,7 @@ class _Checker:
                         self.add(path, number, N_("'%(target)s' is not an image"),
                                  target=target)
                 elif target.endswith(".md"):
-                    if target not in self.module_files:
+                    if self._module_slug(target) is None:
                         self.add(path, number, N_(
                             "link to module '%(target)s', which is not in the course"),
                             target=target)
@@ -296,10 +298,17 @@ class _Checker:
                     self.add(path, number, N_(
                         "linked file '%(target)s' is not in the course folder"), target=target)
 
+    def _module_slug(self, target: str) -> str | None:
+        """Links name a module by file; only the slug counts, so reordering keeps them."""
+        match = MODULE_FILE.match(target)
+        if match and match.group(2) in self.module_files.values():
+            return match.group(2)
+        return None
+
     def resolver(self, target: str, tag: str) -> str | None:
         target = unquote(target)
-        if target in self.module_files:
-            return self.module_url(self.cf.slug, self.module_files[target])
+        if (slug := self._module_slug(target)) is not None:
+            return self.module_url(self.cf.slug, slug)
         if target in self.course.assets:
             return self.asset_url(self.cf.slug, target, self.asset_digests[target])
         return None
@@ -325,7 +334,7 @@ class _Checker:
             module = self.check_module(position, slug, path)
             if module is not None:
                 self.course.modules.append(module)
-        if course_text is not None and not modules:
+        if course_text is not None and not modules and self.require_modules:
             self.add("course.md", 1, N_("the course has no modules (files named NN-slug.md)"))
         self.course.content_hash = self.cf.content_hash()
         self.problems.sort(key=lambda p: (p.file, p.line))
@@ -336,8 +345,14 @@ def check_course(
     cf: CourseFiles,
     module_url: Callable[[str, str], str] = default_module_url,
     asset_url: Callable[[str, str, str], str] = default_asset_url,
+    *,
+    require_modules: bool = True,
 ) -> tuple[ParsedCourse, list[Problem]]:
-    """Check and render a course; the course is importable only if no problems."""
-    checker = _Checker(cf, module_url, asset_url)
+    """Check and render a course; the course is importable only if no problems.
+
+    ``require_modules=False`` accepts a course without modules yet (a draft
+    started in the web editor).
+    """
+    checker = _Checker(cf, module_url, asset_url, require_modules)
     course = checker.run()
     return course, checker.problems

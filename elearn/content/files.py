@@ -8,12 +8,22 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from .model import N_
+
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_COURSE_BYTES = 200 * 1024 * 1024
 
 
 class CourseFilesError(ValueError):
     """The folder or archive cannot be read as a course at all."""
+
+    def __init__(self, where: str, message: str, **params):
+        self.where, self.message, self.params = where, message, params
+        super().__init__(f"{where}: {message % params if params else message}")
+
+    def text(self, translate=lambda s: s) -> str:
+        message = translate(self.message)
+        return f"{self.where}: {message % self.params if self.params else message}"
 
 
 @dataclass
@@ -41,7 +51,7 @@ def _ignored(parts: tuple[str, ...]) -> bool:
 def read_folder(path: str | Path) -> CourseFiles:
     root = Path(path)
     if not (root / "course.md").is_file():
-        raise CourseFilesError(f"{root}: not a course folder (no course.md)")
+        raise CourseFilesError(str(root), N_("not a course folder (no course.md)"))
     files: dict[str, bytes] = {}
     for file in sorted(root.rglob("*")):
         rel = file.relative_to(root)
@@ -56,7 +66,7 @@ def read_zip(data: bytes, filename: str = "course.zip") -> CourseFiles:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise CourseFilesError(f"{filename}: not a zip file") from None
+        raise CourseFilesError(filename, N_("not a zip file")) from None
     entries = []
     total = 0
     for info in archive.infolist():
@@ -66,12 +76,14 @@ def read_zip(data: bytes, filename: str = "course.zip") -> CourseFiles:
         if not parts or _ignored(parts):
             continue
         if info.filename.startswith("/") or ".." in parts:
-            raise CourseFilesError(f"{filename}: unsafe path {info.filename!r} in the archive")
+            raise CourseFilesError(filename, N_("unsafe path '%(path)s' in the archive"),
+                                   path=info.filename)
         if info.file_size > MAX_FILE_BYTES:
-            raise CourseFilesError(f"{filename}: {info.filename} is larger than 10 MB")
+            raise CourseFilesError(filename, N_("%(path)s is larger than 10 MB"),
+                                   path=info.filename)
         total += info.file_size
         if total > MAX_COURSE_BYTES:
-            raise CourseFilesError(f"{filename}: the archive is larger than 200 MB unpacked")
+            raise CourseFilesError(filename, N_("the archive is larger than 200 MB unpacked"))
         entries.append((parts, info))
     tops = {parts[0] for parts, _ in entries}
     nested = len(tops) == 1 and all(len(parts) > 1 for parts, _ in entries)
@@ -81,7 +93,7 @@ def read_zip(data: bytes, filename: str = "course.zip") -> CourseFiles:
         rel = "/".join(parts[1:] if nested else parts)
         files[rel] = archive.read(info)
     if "course.md" not in files:
-        raise CourseFilesError(f"{filename}: no course.md at the top of the course folder")
+        raise CourseFilesError(filename, N_("no course.md at the top of the course folder"))
     return CourseFiles(slug=slug, files=files, label=slug)
 
 

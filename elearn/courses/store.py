@@ -60,13 +60,14 @@ def get_course(slug: str) -> Course | None:
 
 
 def save_course(cf: CourseFiles, *, status: str = "published",
-                new_module_status: str = "published") -> SaveResult:
+                new_module_status: str = "published",
+                require_modules: bool = True) -> SaveResult:
     """Check ``cf`` and upsert it. Raises ContentError, writing nothing, on any problem.
 
     ``status`` applies to a course created now; an existing course keeps its
     status. Unchanged files (same content hash) change nothing.
     """
-    parsed, problems = check_course(cf)
+    parsed, problems = check_course(cf, require_modules=require_modules)
     if problems:
         raise ContentError(problems)
     course = get_course(cf.slug)

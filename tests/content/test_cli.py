@@ -91,3 +91,25 @@ def test_export_of_an_unknown_course_is_an_error(runner, tmp_path):
     result = runner.invoke(args=["content", "export", "tidak-ada", str(tmp_path)])
     assert result.exit_code == 1
     assert "no course with slug 'tidak-ada'" in result.output
+
+
+def test_sample_courses_are_substantial_and_use_every_question_type():
+    import re
+
+    from elearn.content import check_course, find_course_folders, read_folder
+
+    folders = find_course_folders(ROOT / "content")
+    assert len(folders) >= 5
+    for folder in folders:
+        course, problems = check_course(read_folder(folder))
+        assert problems == []
+        lessons = [m for m in course.modules if m.kind == "lesson"]
+        assert len(lessons) >= 3, folder.name
+        for lesson in lessons:
+            words = len(re.sub(r"[|#>*`-]", " ", lesson.body).split())
+            assert words >= 400, f"{lesson.filename}: {words} words"
+        quiz = course.modules[-1]
+        assert quiz.kind == "quiz", f"{folder.name} does not end with a quiz"
+        assert len(quiz.questions) >= 8
+        assert {q.kind for q in quiz.questions} == {
+            "single", "multiple", "true_false", "short_answer"}

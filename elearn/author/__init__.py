@@ -1,0 +1,7 @@
+"""Instructors' web authoring: courses and modules in a Markdown editor."""
+
+from flask import Blueprint
+
+bp = Blueprint("author", __name__)
+
+from . import routes  # noqa: E402,F401

@@ -1,0 +1,65 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+
+SLUG_RULE = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+                   message=_l("Use lower-case letters, digits and single hyphens."))
+
+
+class CourseForm(FlaskForm):
+    slug = StringField(_l("Short name (slug)"), validators=[Optional(), Length(max=100), SLUG_RULE],
+                       description=_l("Part of the address, e.g. pelayanan-publik. "
+                                      "It cannot be changed later."))
+    title = StringField(_l("Title"), validators=[
+        DataRequired(message=_l("Enter a title.")), Length(max=200)])
+    summary = TextAreaField(_l("Summary"), validators=[
+        DataRequired(message=_l("Enter a summary.")), Length(max=300)])
+    jp = IntegerField(_l("Lesson hours (JP)"), validators=[
+        InputRequired(message=_l("Enter the JP credited, from 1 to 100.")),
+        NumberRange(1, 100, message=_l("JP must be from 1 to 100."))])
+    competency = SelectField(_l("Competency"), choices=[
+        SelectChoice("teknis", _l("Technical")), SelectChoice("manajerial", _l("Managerial")),
+        SelectChoice("sosial-kultural", _l("Socio-cultural"))])
+    level = SelectField(_l("Level"), choices=[
+        SelectChoice("dasar", _l("Basic")), SelectChoice("menengah", _l("Intermediate")),
+        SelectChoice("lanjut", _l("Advanced"))])
+    restricted = BooleanField(_l("Only for people it is assigned to"))
+    instructors = StringField(_l("Instructors' NIPs"), validators=[Optional()],
+                              description=_l("Separate several NIPs with commas."))
+    description = TextAreaField(_l("Description (Markdown)"), validators=[
+        DataRequired(message=_l("Enter a description."))], render_kw={"class": "editor",
+                                                                       "rows": 10})
+
+    def instructor_list(self) -> list[str]:
+        raw = (self.instructors.data or "").replace(";", ",").replace(" ", ",")
+        return [nip for nip in (part.strip() for part in raw.split(",")) if nip]
+
+
+class ModuleForm(FlaskForm):
+    slug = StringField(_l("Short name (slug)"), validators=[Optional(), Length(max=90),
+                                                            SLUG_RULE],
+                       description=_l("Part of the address, e.g. standar-pelayanan. "
+                                      "Learners' progress is kept by it."))
+    title = StringField(_l("Title"), validators=[
+        DataRequired(message=_l("Enter a title.")), Length(max=200)])
+    kind = SelectField(_l("Type"), choices=[SelectChoice("lesson", _l("Lesson")),
+                                            SelectChoice("quiz", _l("Quiz"))])
+    minutes = IntegerField(_l("Estimated minutes"), validators=[
+        InputRequired(message=_l("Enter the estimated minutes.")),
+        NumberRange(1, 600, message=_l("Minutes must be from 1 to 600."))])
+    pass_score = IntegerField(_l("Pass score (%)"), default=70, validators=[
+        Optional(), NumberRange(0, 100, message=_l("The pass score is from 0 to 100."))])
+    max_attempts = IntegerField(_l("Attempts allowed (0 = unlimited)"), default=3, validators=[
+        Optional(), NumberRange(0, 1000, message=_l("Attempts must be 0 or more."))])
+    shuffle = BooleanField(_l("Shuffle the options"))
+    shuffle_questions = BooleanField(_l("Shuffle the questions"))
+    body = TextAreaField(_l("Content (Markdown)"), render_kw={"class": "editor", "rows": 20})
+
+
+class UploadForm(FlaskForm):
+    archive = FileField(_l("Zipped course folder"), validators=[
+        FileRequired(message=_l("Choose a .zip file.")),
+        FileAllowed(["zip"], message=_l("Only .zip files can be uploaded."))])

@@ -1,0 +1,199 @@
+"""Web authoring: every edit becomes a change to the course's files.
+
+An edit builds the course folder from the database, changes one file, and
+saves it through the same checker and store as an import. So the web editor
+and a text editor in git can never disagree about what a valid course is,
+and the folder export always reflects the web edits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import yaml
+
+from ..content import CourseFiles, Problem, check_course
+from ..content.frontmatter import split_front_matter
+from ..content.model import N_
+from ..extensions import db
+from ..models import Course, Module, User
+from ..models.people import utcnow
+from .store import ContentError, SaveResult, course_files, save_course
+
+
+def _dump_front_matter(meta: dict, body: str) -> str:
+    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=False,
+                           width=1000)
+    return f"---\n{front}---\n{body.strip()}\n"
+
+
+@dataclass
+class CourseSettings:
+    title: str
+    summary: str
+    jp: int
+    competency: str
+    level: str
+    restricted: bool
+    instructors: list[str]
+    description: str
+
+
+@dataclass
+class ModuleDraft:
+    title: str
+    kind: str
+    minutes: int
+    body: str
+    pass_score: int | None = None
+    max_attempts: int | None = None
+    shuffle: bool = False
+    shuffle_questions: bool = False
+
+
+def course_md(settings: CourseSettings, cover: str | None = None) -> str:
+    meta: dict = {"title": settings.title, "summary": settings.summary, "jp": settings.jp,
+                  "competency": settings.competency, "level": settings.level}
+    if settings.instructors:
+        meta["instructors"] = list(settings.instructors)
+    if cover:
+        meta["cover"] = cover
+    if settings.restricted:
+        meta["restricted"] = True
+    return _dump_front_matter(meta, settings.description)
+
+
+def module_md(draft: ModuleDraft) -> str:
+    meta: dict = {"title": draft.title, "minutes": draft.minutes}
+    if draft.kind == "quiz":
+        meta["type"] = "quiz"
+        meta["pass_score"] = draft.pass_score if draft.pass_score is not None else 70
+        meta["max_attempts"] = draft.max_attempts if draft.max_attempts is not None else 3
+        meta["shuffle"] = bool(draft.shuffle)
+        meta["shuffle_questions"] = bool(draft.shuffle_questions)
+    return _dump_front_matter(meta, draft.body)
+
+
+def settings_of(course: Course) -> CourseSettings:
+    fm, _ = split_front_matter(course.source.replace("\r\n", "\n"), "course.md")
+    return CourseSettings(
+        title=course.title, summary=course.summary, jp=course.jp,
+        competency=course.competency, level=course.level, restricted=course.restricted,
+        instructors=course.instructor_nips, description=fm.body.strip())
+
+
+def draft_of(module: Module) -> ModuleDraft:
+    fm, _ = split_front_matter(module.source.replace("\r\n", "\n"), module.filename)
+    return ModuleDraft(
+        title=module.title, kind=module.kind, minutes=module.minutes, body=fm.body.strip(),
+        pass_score=module.pass_score, max_attempts=module.max_attempts,
+        shuffle=module.shuffle, shuffle_questions=module.shuffle_questions)
+
+
+def create_course(slug: str, settings: CourseSettings, author: User) -> SaveResult:
+    """A new draft course; its author becomes one of its instructors."""
+    from .store import get_course
+
+    if get_course(slug) is not None:
+        raise ContentError([Problem(slug, 1, N_("a course with slug '%(slug)s' already exists"),
+                                    {"slug": slug})])
+    if author.role == "instructor" and author.nip not in settings.instructors:
+        settings.instructors = [author.nip, *settings.instructors]
+    files = CourseFiles(slug=slug, files={"course.md": course_md(settings).encode()}, label=slug)
+    return save_course(files, status="draft", require_modules=False)
+
+
+def update_settings(course: Course, settings: CourseSettings) -> SaveResult:
+    files = course_files(course)
+    files.files["course.md"] = course_md(settings, course.cover_path).encode()
+    return save_course(files, require_modules=False)
+
+
+def _with_module(course: Course, module: Module | None, slug: str, draft: ModuleDraft
+                 ) -> CourseFiles:
+    files = course_files(course)
+    if module is not None:
+        del files.files[module.filename]
+        position = module.position
+    else:
+        position = max((m.position for m in course.active_modules), default=0) + 1
+        if position > 99:
+            raise ContentError([Problem(course.slug, 1, N_("a course has at most 99 modules"))])
+    files.files[f"{position:02d}-{slug}.md"] = module_md(draft).encode()
+    return files
+
+
+def preview_module(course: Course, module: Module | None, slug: str, draft: ModuleDraft):
+    """Render the module as it would be saved, with any problems, writing nothing."""
+    parsed, problems = check_course(_with_module(course, module, slug, draft),
+                                    require_modules=False)
+    rendered = next((m for m in parsed.modules if m.slug == slug), None)
+    return rendered, problems
+
+
+def save_module(course: Course, module: Module | None, slug: str, draft: ModuleDraft,
+                *, publish: bool) -> Module:
+    """Create or update one module; ``publish`` makes it visible to learners.
+
+    Saving a published module keeps it published, and keeps learners'
+    progress, since the module (its slug) stays the same.
+    """
+    files = _with_module(course, module, slug, draft)
+    status = "published" if publish or (module is not None and module.status == "published") \
+        else "draft"
+    save_course(files, new_module_status=status, require_modules=False)
+    saved = next(m for m in course.modules if m.slug == slug)
+    saved.status = status
+    db.session.flush()
+    return saved
+
+
+def set_module_status(module: Module, status: str) -> None:
+    module.status = status
+    db.session.flush()
+
+
+def move_module(course: Course, module: Module, direction: int) -> None:
+    """Swap the module with its neighbour (direction -1 up, +1 down) by renumbering files."""
+    active = course.active_modules
+    index = active.index(module)
+    other_index = index + direction
+    if not 0 <= other_index < len(active):
+        return
+    other = active[other_index]
+    files = course_files(course)
+    a, b = files.files.pop(module.filename), files.files.pop(other.filename)
+    files.files[f"{other.position:02d}-{module.slug}.md"] = a
+    files.files[f"{module.position:02d}-{other.slug}.md"] = b
+    save_course(files, require_modules=False)
+
+
+def publish_course(course: Course) -> None:
+    if not any(m.status == "published" for m in course.active_modules):
+        raise ContentError([Problem(course.slug, 1,
+                                    N_("publish at least one module before the course"))])
+    course.status = "published"
+    course.published_at = course.published_at or utcnow()
+    db.session.flush()
+
+
+def unpublish_course(course: Course) -> None:
+    course.status = "draft"
+    db.session.flush()
+
+
+def upload_course(cf: CourseFiles, user: User) -> SaveResult:
+    """Import an uploaded zip: new courses arrive as drafts."""
+    from .permissions import can_edit_course
+    from .store import get_course
+
+    existing = get_course(cf.slug)
+    if existing is not None and not can_edit_course(user, existing):
+        raise PermissionError(cf.slug)
+    parsed, problems = check_course(cf)
+    if problems:
+        raise ContentError(problems)
+    if user.role != "admin" and user.nip not in parsed.instructors:
+        raise ContentError([Problem(f"{cf.label}/course.md", 1, N_(
+            "add your NIP %(nip)s to 'instructors' in course.md"), {"nip": user.nip})])
+    return save_course(cf, status="draft")

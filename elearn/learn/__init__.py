@@ -1,0 +1,7 @@
+"""What learners use: catalog, course and module pages, course files."""
+
+from flask import Blueprint
+
+bp = Blueprint("learn", __name__)
+
+from . import routes  # noqa: E402,F401
