@@ -71,6 +71,14 @@ class Course(db.Model):
     def active_modules(self) -> list[Module]:
         return [m for m in self.modules if m.retired_at is None]
 
+    @property
+    def cover_url(self) -> str | None:
+        """Fingerprinted URL of the cover image, if the course has one."""
+        from ..content.check import default_asset_url
+
+        asset = next((a for a in self.assets if a.path == self.cover_path), None)
+        return default_asset_url(self.slug, asset.path, asset.sha256) if asset else None
+
 
 class CourseInstructor(db.Model):
     """An instructor, by NIP, who may edit the course (the account may come later)."""

@@ -145,3 +145,37 @@ def test_assets_are_stored_with_content_types(app):
         db.session.commit()
         assets = {a.path: a.content_type for a in get_course("pelayanan-publik").assets}
         assert assets == {"media/alur.png": "image/png", "media/sop.pdf": "application/pdf"}
+
+
+def test_page_views_never_run_markdown_or_bleach(app, client, make_user, auth, monkeypatch):
+    """Rendering happens once at import; a learner's page view only reads stored HTML."""
+    with app.app_context():
+        save_course(make_course())
+        db.session.commit()
+    auth.login(make_user("learner").nip)
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("rendering during a page view")
+
+    import bleach
+    import markdown
+
+    monkeypatch.setattr(markdown.Markdown, "convert", forbidden)
+    monkeypatch.setattr(bleach, "clean", forbidden)
+    for path in ("/courses/pelayanan-publik", "/courses/pelayanan-publik/pengantar",
+                 "/courses/pelayanan-publik/kuis"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+
+
+def test_cover_image_is_shown_on_the_course_page(app, client, make_user, auth):
+    with app.app_context():
+        save_course(make_course({
+            "course.md": COURSE_MD.replace("jp: 2", "jp: 2\ncover: media/sampul.png"),
+            "media/sampul.png": PNG}))
+        db.session.commit()
+        url = get_course("pelayanan-publik").cover_url
+    assert url.startswith("/courses/pelayanan-publik/files/") and url.endswith("/media/sampul.png")
+    auth.login(make_user("learner").nip)
+    assert f'src="{url}"' in client.get("/courses/pelayanan-publik").get_data(as_text=True)
+    assert client.get(url).status_code == 200
