@@ -27,6 +27,11 @@ class CourseForm(FlaskForm):
         SelectChoice("dasar", _l("Basic")), SelectChoice("menengah", _l("Intermediate")),
         SelectChoice("lanjut", _l("Advanced"))])
     restricted = BooleanField(_l("Only for people it is assigned to"))
+    min_reading_percent = IntegerField(
+        _l("Minimum reading time (percent of each lesson's estimated minutes)"), default=0,
+        validators=[Optional(), NumberRange(0, 100, message=_l("Enter 0 to 100."))],
+        description=_l("0 turns it off. With 50, a 20-minute lesson can be marked completed "
+                       "10 minutes after it was first opened."))
     instructors = StringField(_l("Instructors' NIPs"), validators=[Optional()],
                               description=_l("Separate several NIPs with commas."))
     description = TextAreaField(_l("Description (Markdown)"), validators=[

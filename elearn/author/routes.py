@@ -80,6 +80,7 @@ def _settings(form: CourseForm) -> authoring.CourseSettings:
         title=form.title.data.strip(), summary=" ".join(form.summary.data.split()),
         jp=form.jp.data, competency=form.competency.data, level=form.level.data,
         restricted=form.restricted.data, instructors=form.instructor_list(),
+        min_reading_percent=form.min_reading_percent.data or 0,
         description=form.description.data.replace("\r\n", "\n"))
 
 

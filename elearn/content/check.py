@@ -25,7 +25,7 @@ IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
 ATTACHMENT_TYPES = {".pdf", ".pptx", ".ppt", ".docx", ".xlsx", ".odt", ".odp", ".ods",
                     ".txt", ".csv"}
 COURSE_KEYS = {"title", "summary", "jp", "competency", "level", "instructors", "cover",
-               "restricted"}
+               "restricted", "min_reading_percent"}
 COURSE_REQUIRED = ("title", "summary", "jp", "competency")
 LESSON_KEYS = {"title", "minutes", "type"}
 QUIZ_KEYS = LESSON_KEYS | {"pass_score", "max_attempts", "shuffle", "shuffle_questions"}
@@ -191,6 +191,7 @@ class _Checker:
         c.competency = self.choice_value(path, fm, "competency", COMPETENCIES)
         c.level = self.choice_value(path, fm, "level", LEVELS, "dasar")
         c.restricted = self.bool_value(path, fm, "restricted")
+        c.min_reading_percent = self.int_value(path, fm, "min_reading_percent", 0, 100, 0) or 0
         instructors = fm.data.get("instructors", [])
         if instructors is None:
             instructors = []

@@ -94,6 +94,9 @@ class ParsedCourse:
     instructors: list[str] = field(default_factory=list)
     cover: str | None = None
     restricted: bool = False
+    #: Share of a lesson's estimated minutes a learner must spend before
+    #: marking it completed; 0 turns the rule off.
+    min_reading_percent: int = 0
     source: str = ""
     description: str = ""
     description_html: str = ""

@@ -37,6 +37,7 @@ class CourseSettings:
     restricted: bool
     instructors: list[str]
     description: str
+    min_reading_percent: int = 0
 
 
 @dataclass
@@ -60,6 +61,8 @@ def course_md(settings: CourseSettings, cover: str | None = None) -> str:
         meta["cover"] = cover
     if settings.restricted:
         meta["restricted"] = True
+    if settings.min_reading_percent:
+        meta["min_reading_percent"] = settings.min_reading_percent
     return _dump_front_matter(meta, settings.description)
 
 
@@ -79,7 +82,8 @@ def settings_of(course: Course) -> CourseSettings:
     return CourseSettings(
         title=course.title, summary=course.summary, jp=course.jp,
         competency=course.competency, level=course.level, restricted=course.restricted,
-        instructors=course.instructor_nips, description=fm.body.strip())
+        instructors=course.instructor_nips, description=fm.body.strip(),
+        min_reading_percent=course.min_reading_percent)
 
 
 def draft_of(module: Module) -> ModuleDraft:

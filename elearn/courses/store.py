@@ -97,6 +97,7 @@ def _apply_course_fields(course: Course, parsed: ParsedCourse) -> None:
     course.level = parsed.level
     course.cover_path = parsed.cover
     course.restricted = parsed.restricted
+    course.min_reading_percent = parsed.min_reading_percent
     course.source = parsed.source
     course.description_html = parsed.description_html
     course.content_hash = parsed.content_hash

@@ -1,81 +1,232 @@
+"""Catalog, course and module pages, quizzes and course files. Views stay thin:
+the rules live in progress.py and quiz.py."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, render_template, request
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm import undefer
+from sqlalchemy.orm import selectinload, undefer
 
-from ..courses.permissions import can_edit_course, can_view_course
-from ..courses.store import get_course
+from ..auth.forms import EmptyForm
+from ..courses.permissions import can_edit_course
 from ..extensions import db
-from ..models import Course, CourseAsset, Module
+from ..models import Course, CourseAsset, Module, QuizAttempt
 from ..web import ONE_YEAR
-from . import bp
+from . import bp, catalog, progress, quiz  # noqa: F401
 
 
-def _visible_course(slug: str) -> Course:
-    course = get_course(slug)
-    if course is None or not can_view_course(current_user, course):
+def _course_for_learner(slug: str) -> Course:
+    """The course if this user may see it: published (and assigned, if restricted) or editable."""
+    course = db.session.scalar(
+        sa.select(Course).where(Course.slug == slug)
+        .options(selectinload(Course.modules), selectinload(Course.instructors)))
+    if course is None:
+        abort(404)
+    if can_edit_course(current_user, course):
+        return course
+    if not progress.may_enrol(current_user, course):
         abort(404)
     return course
 
 
-def _visible_modules(course: Course) -> list[Module]:
-    editor = can_edit_course(current_user, course)
-    return [m for m in course.active_modules if m.status == "published" or editor]
+def _modules_for(course: Course) -> list[Module]:
+    if can_edit_course(current_user, course) and course.status == "draft":
+        return course.active_modules
+    return progress.published_modules(course)
+
+
+def _module(course: Course, module_slug: str, modules: list[Module]) -> tuple[int, Module]:
+    for index, module in enumerate(modules):
+        if module.slug == module_slug:
+            return index, module
+    abort(404)
+
+
+def _flash_error(exc: progress.LearningError) -> None:
+    flash(_(exc.message) % exc.params if exc.params else _(exc.message), "error")
+
+
+@bp.route("/courses")
+@login_required
+def catalog_view():
+    """Published courses, filtered by competency and searched by title."""
+    competency = request.args.get("competency", "")
+    q = request.args.get("q", "").strip()
+    page = catalog.catalog_page(current_user, competency=competency, q=q,
+                                page=request.args.get("page", 1, type=int),
+                                per_page=current_app.config["PAGE_SIZE"])
+    return render_template("learn/catalog.html", page=page, competency=competency, q=q)
 
 
 @bp.route("/courses/<slug>")
 @login_required
 def course(slug):
-    """A course: its description and modules."""
-    course = _visible_course(slug)
-    return render_template("learn/course.html", course=course,
-                           modules=_visible_modules(course),
-                           can_edit=can_edit_course(current_user, course))
+    """A course: description, modules with the learner's state, progress, enrol."""
+    course = _course_for_learner(slug)
+    modules = _modules_for(course)
+    enrollment = progress.get_enrollment(current_user, course)
+    states = progress.progress_map(current_user, modules)
+    done = sum(1 for m in modules if states.get(m.id) and states[m.id].completed_at)
+    return render_template(
+        "learn/course.html", course=course, modules=modules, states=states,
+        enrollment=enrollment, percent=round(100 * done / len(modules)) if modules else 0,
+        done=done, completion=progress.get_completion(current_user, course),
+        can_edit=can_edit_course(current_user, course), button=EmptyForm())
+
+
+@bp.route("/courses/<slug>/enrol", methods=["POST"])
+@login_required
+def enrol(slug):
+    course = _course_for_learner(slug)
+    if EmptyForm().validate_on_submit():
+        try:
+            progress.enrol(current_user, course)
+        except progress.LearningError as exc:
+            _flash_error(exc)
+        else:
+            db.session.commit()
+            flash(_("You are enrolled. Start with the first module."), "success")
+    return redirect(url_for("learn.course", slug=slug))
 
 
 @bp.route("/courses/<slug>/<module_slug>")
 @login_required
 def module(slug, module_slug):
-    """One module: the HTML stored at import or publish, never rendered here."""
-    course = _visible_course(slug)
-    modules = _visible_modules(course)
-    index = next((i for i, m in enumerate(modules) if m.slug == module_slug), None)
-    if index is None:
-        abort(404)
+    """One module: the HTML stored at import or publish, never rendered here.
+
+    Opening it enrols the learner and remembers it as the place to continue.
+    """
+    course = _course_for_learner(slug)
+    modules = _modules_for(course)
+    index, module = _module(course, module_slug, modules)
+    row = None
+    if course.status == "published" and module.status == "published":
+        row = progress.open_module(current_user, course, module)
+        db.session.commit()
+    context = {}
+    if module.kind == "quiz":
+        attempts = quiz.attempts_of(current_user, module)
+        context = {"attempts": [a for a in attempts if a.submitted_at is not None],
+                   "open_attempt": next((a for a in attempts if a.submitted_at is None), None),
+                   "attempts_left": quiz.attempts_left(module, attempts)}
     return render_template(
-        "learn/module.html", course=course, module=modules[index],
+        "learn/module.html", course=course, module=module, row=row,
         previous=modules[index - 1] if index > 0 else None,
         next=modules[index + 1] if index + 1 < len(modules) else None,
-        position=index + 1, total=len(modules),
-        can_edit=can_edit_course(current_user, course))
+        position=index + 1, total=len(modules), button=EmptyForm(),
+        wait=progress.reading_time_left(course, module, row),
+        can_edit=can_edit_course(current_user, course), **context)
+
+
+@bp.route("/courses/<slug>/<module_slug>/complete", methods=["POST"])
+@login_required
+def complete(slug, module_slug):
+    """'Tandai selesai': mark a lesson completed (after the minimum reading time)."""
+    course = _course_for_learner(slug)
+    modules = progress.published_modules(course)
+    index, module = _module(course, module_slug, modules)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        completion = progress.mark_completed(current_user, course, module)
+    except progress.LearningError as exc:
+        db.session.rollback()
+        _flash_error(exc)
+        return redirect(url_for("learn.module", slug=slug, module_slug=module_slug))
+    db.session.commit()
+    if completion is not None:
+        flash(_("Congratulations, you have completed this course and earned %(jp)d JP.",
+                jp=completion.jp), "success")
+        return redirect(url_for("learn.course", slug=slug))
+    flash(_("Module marked as completed."), "success")
+    if index + 1 < len(modules):
+        return redirect(url_for("learn.module", slug=slug, module_slug=modules[index + 1].slug))
+    return redirect(url_for("learn.course", slug=slug))
+
+
+@bp.route("/courses/<slug>/<module_slug>/attempts", methods=["POST"])
+@login_required
+def start_attempt(slug, module_slug):
+    course = _course_for_learner(slug)
+    _, module = _module(course, module_slug, progress.published_modules(course))
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        attempt = quiz.start_attempt(current_user, course, module)
+    except progress.LearningError as exc:
+        db.session.rollback()
+        _flash_error(exc)
+        return redirect(url_for("learn.module", slug=slug, module_slug=module_slug))
+    db.session.commit()
+    return redirect(url_for("learn.attempt", slug=slug, module_slug=module_slug,
+                            attempt_id=attempt.id))
+
+
+def _own_attempt(module: Module, attempt_id: int) -> QuizAttempt:
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    # Another learner's attempt is simply not found: nothing about it leaks.
+    if attempt is None or attempt.user_id != current_user.id or attempt.module_id != module.id:
+        abort(404)
+    return attempt
+
+
+@bp.route("/courses/<slug>/<module_slug>/attempts/<int:attempt_id>", methods=["GET", "POST"])
+@login_required
+def attempt(slug, module_slug, attempt_id):
+    """An open attempt shows its questions; a submitted one shows its result."""
+    course = _course_for_learner(slug)
+    _, module = _module(course, module_slug, progress.published_modules(course))
+    attempt = _own_attempt(module, attempt_id)
+    form = EmptyForm()
+    if request.method == "POST" and form.validate_on_submit():
+        answers = _answers_from(request.form, quiz.questions_for_attempt(module, attempt))
+        attempt, completion = quiz.submit_attempt(current_user, course, module, attempt, answers)
+        db.session.commit()
+        if completion is not None:
+            flash(_("Congratulations, you have completed this course and earned %(jp)d JP.",
+                    jp=completion.jp), "success")
+        return redirect(url_for("learn.attempt", slug=slug, module_slug=module_slug,
+                                attempt_id=attempt.id))
+    if attempt.submitted_at is not None:
+        return render_template("learn/result.html", course=course, module=module,
+                               attempt=attempt, button=EmptyForm(),
+                               attempts_left=quiz.attempts_left(
+                                   module, quiz.attempts_of(current_user, module)))
+    return render_template("learn/attempt.html", course=course, module=module, attempt=attempt,
+                           questions=quiz.questions_for_attempt(module, attempt), form=form)
+
+
+def _answers_from(form, questions: list[quiz.ShownQuestion]) -> dict:
+    answers = {}
+    for q in questions:
+        name = f"q-{q.key}"
+        if q.kind == "short_answer":
+            answers[q.key] = form.get(name, "")[:500]
+        else:
+            valid = {o.key for o in q.options}
+            answers[q.key] = [k for k in form.getlist(name) if k in valid]
+    return answers
 
 
 @bp.route("/courses/<slug>/files/<digest>/<path:path>")
 @login_required
 def course_file(slug, digest, path):
     """An image or attachment of a course; the digest in the URL makes it cacheable."""
-    course = _visible_course(slug)
+    course = _course_for_learner(slug)
     asset = db.session.scalar(
         sa.select(CourseAsset).options(undefer(CourseAsset.data))
         .where(CourseAsset.course_id == course.id, CourseAsset.path == path))
     if asset is None or not asset.sha256.startswith(digest):
         abort(404)
-    response = current_app_response(asset)
-    return response
-
-
-def current_app_response(asset: CourseAsset):
-    from flask import current_app
-
-    response = current_app.response_class(asset.data, mimetype=asset.content_type)
+    if request.if_none_match and asset.sha256 in request.if_none_match:
+        response = current_app.response_class(status=304)
+    else:
+        response = current_app.response_class(asset.data, mimetype=asset.content_type)
     response.headers["Cache-Control"] = f"private, max-age={ONE_YEAR}, immutable"
     response.headers["ETag"] = f'"{asset.sha256}"'
     if not asset.content_type.startswith("image/"):
         filename = asset.path.rsplit("/", 1)[-1]
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    if request.if_none_match and asset.sha256 in request.if_none_match:
-        response.status_code = 304
-        response.set_data(b"")
     return response

@@ -13,7 +13,11 @@ from . import bp
 @login_required
 def dashboard():
     """"Pembelajaran Saya": the signed-in home."""
-    return render_template("main/dashboard.html", jp_target=current_app.config["YEARLY_JP_TARGET"])
+    from ..learn.catalog import dashboard as dashboard_data
+
+    board = dashboard_data(current_user, current_app.config["TIMEZONE"])
+    return render_template("main/dashboard.html", board=board,
+                           jp_target=current_app.config["YEARLY_JP_TARGET"])
 
 
 @bp.route("/healthz")

@@ -1,10 +1,11 @@
 """Database models, one module per domain."""
 
 from .courses import COMPETENCIES, LEVELS, Course, CourseAsset, CourseInstructor, Module
-from .learning import ModuleProgress
+from .learning import Assignment, CourseCompletion, Enrollment, ModuleProgress, QuizAttempt
 from .people import EMPLOYMENT_STATUSES, ROLES, Unit, User
 
 __all__ = [
-    "COMPETENCIES", "EMPLOYMENT_STATUSES", "LEVELS", "ROLES", "Course", "CourseAsset",
-    "CourseInstructor", "Module", "ModuleProgress", "Unit", "User",
+    "COMPETENCIES", "EMPLOYMENT_STATUSES", "LEVELS", "ROLES", "Assignment", "Course",
+    "CourseAsset", "CourseCompletion", "CourseInstructor", "Enrollment", "Module",
+    "ModuleProgress", "QuizAttempt", "Unit", "User",
 ]

@@ -43,6 +43,9 @@ class Course(db.Model):
     cover_path: Mapped[str | None] = mapped_column(sa.String(255))
     #: Shown only to people the course is assigned to.
     restricted: Mapped[bool] = mapped_column(default=False)
+    #: Share (0-100) of each lesson's estimated minutes that must pass between
+    #: opening it and marking it completed; 0 means no minimum.
+    min_reading_percent: Mapped[int] = mapped_column(default=0, server_default="0")
     status: Mapped[str] = mapped_column(sa.String(10), default="draft")
     #: course.md exactly as written (front matter and description).
     source: Mapped[str] = mapped_column(sa.Text)
