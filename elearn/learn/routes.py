@@ -150,7 +150,7 @@ def complete(slug, module_slug):
 @login_required
 def start_attempt(slug, module_slug):
     course = _course_for_learner(slug)
-    _, module = _module(course, module_slug, progress.published_modules(course))
+    __, module = _module(course, module_slug, progress.published_modules(course))
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
@@ -177,7 +177,7 @@ def _own_attempt(module: Module, attempt_id: int) -> QuizAttempt:
 def attempt(slug, module_slug, attempt_id):
     """An open attempt shows its questions; a submitted one shows its result."""
     course = _course_for_learner(slug)
-    _, module = _module(course, module_slug, progress.published_modules(course))
+    __, module = _module(course, module_slug, progress.published_modules(course))
     attempt = _own_attempt(module, attempt_id)
     form = EmptyForm()
     if request.method == "POST" and form.validate_on_submit():

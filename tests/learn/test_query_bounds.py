@@ -1,0 +1,63 @@
+"""Pages run a bounded number of SQL queries, whatever the size of the course."""
+
+import pytest
+import sqlalchemy as sa
+
+from elearn.courses.store import save_course
+from elearn.extensions import db
+
+from ..content.helpers import LESSON_MD, QUIZ_MD, make_course
+
+
+def _course(slug: str, lessons: int):
+    files = {f"{i:02d}-materi-{i}.md": LESSON_MD.replace("title: Pengantar", f"title: M{i}")
+             .replace("Lihat [kuis](02-kuis.md).", "Isi.") for i in range(1, lessons + 1)}
+    files["01-pengantar.md"] = None
+    files["02-kuis.md"] = None
+    files[f"{lessons + 1:02d}-kuis.md"] = QUIZ_MD
+    return make_course(files, slug=slug)
+
+
+@pytest.fixture
+def count_queries(app):
+    """Count the SQL statements a block runs."""
+    counts = []
+
+    def count(fn):
+        statements = []
+
+        def record(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        sa.event.listen(engine, "before_cursor_execute", record)
+        try:
+            fn()
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", record)
+        counts.append(len(statements))
+        return len(statements)
+
+    return count
+
+
+def _pages(learner, slug, lessons):
+    return [f"/courses/{slug}", f"/courses/{slug}/materi-1", f"/courses/{slug}/materi-{lessons}",
+            f"/courses/{slug}/kuis", "/", "/courses"]
+
+
+def test_page_queries_do_not_grow_with_the_course(app, learner, count_queries):
+    with app.app_context():
+        save_course(_course("kecil", 5))
+        save_course(_course("besar", 49))
+        db.session.commit()
+    for slug, lessons in (("kecil", 5), ("besar", 49)):
+        for i in range(1, lessons + 1, 2):  # progress on every other module
+            learner.complete(f"materi-{i}", slug=slug)
+    counts = {}
+    for slug, lessons in (("kecil", 5), ("besar", 49)):
+        counts[slug] = [count_queries(lambda p=p: learner.client.get(p).status_code)
+                        for p in _pages(learner, slug, lessons)]
+    assert counts["kecil"] == counts["besar"], counts
+    assert max(counts["besar"]) <= 12, counts
