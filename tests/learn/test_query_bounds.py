@@ -48,6 +48,7 @@ def _pages(learner, slug, lessons):
 
 
 def test_page_queries_do_not_grow_with_the_course(app, learner, count_queries):
+    """A 6-module course and a 50-module course (49 lessons and a quiz) cost the same."""
     with app.app_context():
         save_course(_course("kecil", 5))
         save_course(_course("besar", 49))
