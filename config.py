@@ -39,6 +39,18 @@ class Config:
     #: Name of the issuing agency shown in the layout and documents.
     AGENCY_NAME = "BKPSDM Kota Medan"
     SESSION_COOKIE_SECURE = False
+    #: Public address of the platform, used in certificate QR codes and links
+    #: shared outside (not localhost in production).
+    PUBLIC_URL = "http://127.0.0.1:5000"
+    #: Certificate numbers: {seq} counts per year from 1, {year} is the year of issue.
+    CERTIFICATE_NUMBER_PATTERN = "{seq:04d}/ELN/{year}"
+    #: Optional PNG or JPEG logo printed on certificates (a file path).
+    CERTIFICATE_LOGO = ""
+    CERTIFICATE_SIGNATORY_NAME = "Dr. Ahmad Syahputra Harahap, M.Si."
+    CERTIFICATE_SIGNATORY_TITLE = "Kepala Badan Kepegawaian dan Pengembangan SDM"
+    CERTIFICATE_SIGNATORY_NIP = "197508172000031002"
+    #: Requests to the public verification page allowed per address.
+    VERIFY_RATE_LIMIT = "30 per minute"
     #: Rows per page in long lists.
     PAGE_SIZE = 25
     #: Largest request accepted, in bytes (zipped course uploads).

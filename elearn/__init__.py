@@ -54,12 +54,14 @@ def create_app(
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .author import bp as author_bp
+    from .certificates import bp as certificates_bp
     from .learn import bp as learn_bp
     from .main import bp as main_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(learn_bp)
+    app.register_blueprint(certificates_bp)
     app.register_blueprint(author_bp, url_prefix="/author")
     app.register_blueprint(admin_bp, url_prefix="/admin")
 

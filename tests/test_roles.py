@@ -2,8 +2,11 @@
 
 import pytest
 
+from elearn.certificates.issue import issue_certificate
 from elearn.courses.store import save_course
 from elearn.extensions import db
+from elearn.models import CourseCompletion
+from elearn.people.services import PersonData, create_user
 
 from .conftest import NIPS, csrf_token
 from .content.helpers import COURSE_MD, make_course
@@ -25,7 +28,7 @@ ROUTES = [
     ("/courses/<slug>/<module_slug>/complete", f"{C}/pengantar/complete", "POST", ALL),
     ("/courses/<slug>/<module_slug>/attempts", f"{C}/kuis/attempts", "POST", ALL),
     ("/courses/<slug>/<module_slug>", f"{C}/pengantar", "GET", ALL),
-    ("/courses/<slug>/files/<digest>/<path:path>", None, "GET", ALL),
+    ("/courses/<slug>/files/<digest>/<path:path>", "{asset}", "GET", ALL),
     ("/author/", "/author/", "GET", AUTHORS),
     ("/author/upload", "/author/upload", "GET", AUTHORS),
     ("/author/courses/new", "/author/courses/new", "GET", AUTHORS),
@@ -40,22 +43,34 @@ ROUTES = [
      "POST", EDITORS),
     ("/admin/", "/admin/", "GET", {"admin"}),
     ("/admin/users", "/admin/users", "GET", {"admin"}),
+    ("/admin/certificates", "/admin/certificates", "GET", {"admin"}),
+    ("/admin/certificates/<int:cert_id>", "/admin/certificates/{cert}", "GET", {"admin"}),
+    ("/admin/audit", "/admin/audit", "GET", {"admin"}),
 ]
-PUBLIC = {"/login", "/healthz", "/logout", "/language"}
+PUBLIC = {"/login", "/healthz", "/logout", "/language", "/verify", "/verify/<code>"}
+#: Shown to visitors as a public summary when the course is open (tests/learn/test_public.py).
+PUBLIC_PREVIEW = {"/courses/<slug>"}
 #: Pages of one learner's own records; others get 404 (tests/learn/test_isolation.py).
-PER_USER = {"/courses/<slug>/<module_slug>/attempts/<int:attempt_id>"}
+PER_USER = {"/courses/<slug>/<module_slug>/attempts/<int:attempt_id>",
+            "/certificates/<code>", "/certificates/<code>.pdf"}
 OTHER_INSTRUCTOR_NIP = "199001012015011004"
 
 
 @pytest.fixture
 def course(app):
+    """The course, and a certificate of some other learner; returns path values."""
     with app.app_context():
         result = save_course(make_course({
             "course.md": COURSE_MD.replace('["198507202010012001"]', f'["{NIPS["instructor"]}"]'),
             "media/a.png": PNG}))
+        owner = create_user(PersonData(nip="199105052015031001", full_name="Pemilik"), "x" * 10)
+        completion = CourseCompletion(user=owner, course=result.course, course_version=1, jp=2)
+        db.session.add(completion)
+        db.session.flush()
+        cert = issue_certificate(completion, pattern="{seq:04d}/ELN/{year}", tz="Asia/Jakarta")
         db.session.commit()
         asset = result.course.assets[0]
-        return f"{C}/files/{asset.sha256[:12]}/media/a.png"
+        return {"asset": f"{C}/files/{asset.sha256[:12]}/media/a.png", "cert": cert.id}
 
 
 def _sign_in(make_user, auth, role):
@@ -76,7 +91,10 @@ def _request(client, method, path):
 @pytest.mark.parametrize(("rule", "path", "method", "allowed"), ROUTES,
                          ids=[r[0] for r in ROUTES])
 def test_anonymous_visitor_is_sent_to_sign_in(client, course, rule, path, method, allowed):
-    response = client.get(path or course) if method == "GET" else client.post(path)
+    if rule in PUBLIC_PREVIEW:
+        return
+    path = path.format(**course)
+    response = client.get(path) if method == "GET" else client.post(path)
     assert response.status_code in (302, 400)  # POSTs without a session lack a CSRF token
     if response.status_code == 302:
         assert response.headers["Location"].startswith("/login")
@@ -88,7 +106,7 @@ def test_anonymous_visitor_is_sent_to_sign_in(client, course, rule, path, method
 def test_each_role_reaches_only_its_pages(client, auth, make_user, course, rule, path, method,
                                           allowed, role):
     _sign_in(make_user, auth, role)
-    response = _request(client, method, path or course)
+    response = _request(client, method, path.format(**course))
     if role in allowed:
         assert response.status_code in (200, 302), response.status_code
         if response.status_code == 302:

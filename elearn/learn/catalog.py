@@ -10,7 +10,15 @@ from flask_babel import get_timezone
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Assignment, Course, CourseCompletion, Enrollment, Module, User
+from ..models import (
+    Assignment,
+    Certificate,
+    Course,
+    CourseCompletion,
+    Enrollment,
+    Module,
+    User,
+)
 from .progress import CourseProgress, course_progress, jp_in_year
 
 
@@ -91,6 +99,7 @@ class DashboardCourse:
     continue_slug: str | None = None
     completion: CourseCompletion | None = None
     due_date: date | None = None
+    certificate: Certificate | None = None
 
 
 @dataclass
@@ -113,6 +122,9 @@ def dashboard(user: User, target_tz: str) -> Dashboard:
     ).all()
     completions = {c.course_id: c for c in db.session.scalars(
         sa.select(CourseCompletion).where(CourseCompletion.user_id == user.id))}
+    certificates = {c.course_id: c for c in db.session.scalars(
+        sa.select(Certificate).where(Certificate.user_id == user.id,
+                                     Certificate.status != "replaced"))}
     assignment_filter = [Assignment.user_id == user.id]
     if user.unit_id is not None:
         assignment_filter.append(Assignment.unit_id == user.unit_id)
@@ -135,7 +147,8 @@ def dashboard(user: User, target_tz: str) -> Dashboard:
         item = DashboardCourse(e.course, progress[e.course_id],
                                continue_slug=e.last_module.slug if e.last_module else None,
                                completion=completions.get(e.course_id),
-                               due_date=due.get(e.course_id))
+                               due_date=due.get(e.course_id),
+                               certificate=certificates.get(e.course_id))
         (board.completed if item.completion else board.in_progress).append(item)
     for course_id, due_date in sorted(due.items(), key=lambda kv: (kv[1] is None, kv[1])):
         if course_id in completions:

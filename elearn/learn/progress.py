@@ -166,7 +166,17 @@ def record_completion_if_done(user: User, course: Course) -> CourseCompletion | 
             db.session.add(completion)
     except IntegrityError:  # completed by a concurrent request: keep that one
         return get_completion(user, course)
+    _issue_certificate(completion)
     return completion
+
+
+def _issue_certificate(completion: CourseCompletion) -> None:
+    from flask import current_app
+
+    from ..certificates.issue import issue_certificate
+
+    issue_certificate(completion, pattern=current_app.config["CERTIFICATE_NUMBER_PATTERN"],
+                      tz=current_app.config["TIMEZONE"])
 
 
 def get_completion(user: User, course: Course) -> CourseCompletion | None:

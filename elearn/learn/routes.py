@@ -10,8 +10,9 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload, undefer
 
 from ..auth.forms import EmptyForm
+from ..certificates.issue import current_certificate
 from ..courses.permissions import can_edit_course
-from ..extensions import db
+from ..extensions import db, login_manager
 from ..models import Course, CourseAsset, Module, QuizAttempt
 from ..web import ONE_YEAR
 from . import bp, catalog, progress, quiz  # noqa: F401
@@ -61,9 +62,22 @@ def catalog_view():
 
 
 @bp.route("/courses/<slug>")
-@login_required
 def course(slug):
-    """A course: description, modules with the learner's state, progress, enrol."""
+    """A course: description, modules with the learner's state, progress, enrol.
+
+    Visitors who are not signed in see a public summary of open courses, so
+    a link shared on WhatsApp shows a proper preview; anything else asks
+    them to sign in, revealing nothing.
+    """
+    if not current_user.is_authenticated:
+        public = db.session.scalar(sa.select(Course).where(
+            Course.slug == slug, Course.status == "published", Course.restricted.is_(False)))
+        if public is None:
+            return login_manager.unauthorized()
+        return render_template("learn/course_public.html", course=public,
+                               modules=progress.published_modules(public),
+                               page_url=current_app.config["PUBLIC_URL"].rstrip("/")
+                               + url_for("learn.course", slug=slug))
     course = _course_for_learner(slug)
     modules = _modules_for(course)
     enrollment = progress.get_enrollment(current_user, course)
@@ -73,6 +87,7 @@ def course(slug):
         "learn/course.html", course=course, modules=modules, states=states,
         enrollment=enrollment, percent=round(100 * done / len(modules)) if modules else 0,
         done=done, completion=progress.get_completion(current_user, course),
+        certificate=current_certificate(current_user.id, course.id),
         can_edit=can_edit_course(current_user, course), button=EmptyForm())
 
 

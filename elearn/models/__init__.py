@@ -1,11 +1,14 @@
 """Database models, one module per domain."""
 
+from .audit import AuditEntry
+from .certificates import Certificate, CertificateSequence
 from .courses import COMPETENCIES, LEVELS, Course, CourseAsset, CourseInstructor, Module
 from .learning import Assignment, CourseCompletion, Enrollment, ModuleProgress, QuizAttempt
 from .people import EMPLOYMENT_STATUSES, ROLES, Unit, User
 
 __all__ = [
-    "COMPETENCIES", "EMPLOYMENT_STATUSES", "LEVELS", "ROLES", "Assignment", "Course",
+    "COMPETENCIES", "EMPLOYMENT_STATUSES", "LEVELS", "ROLES", "Assignment", "AuditEntry",
+    "Certificate", "CertificateSequence", "Course",
     "CourseAsset", "CourseCompletion", "CourseInstructor", "Enrollment", "Module",
     "ModuleProgress", "QuizAttempt", "Unit", "User",
 ]

@@ -25,7 +25,7 @@ def quiz(app):
 
 
 def _answer(page, questions, correct: bool):
-    for number, q in enumerate(page.locator("fieldset.question").all()):
+    for q in page.locator("fieldset.question").all():
         text = q.locator(".prose").inner_text()
         data = next(x for x in questions if x["prompt_html"].startswith(f"<p>{text.strip()}"))
         if data["kind"] == "short_answer":

@@ -1,0 +1,159 @@
+"""The certificate as an A4 landscape PDF (fpdf2), with a QR code (segno).
+
+Text is in Bahasa Indonesia: the certificate is an official document for the
+ASN personnel file, whatever language the interface is set to.
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from dataclasses import dataclass
+
+import segno
+from babel.dates import format_date
+from fpdf import FPDF
+
+from ..models import Certificate
+
+COMPETENCY_NAMES = {"teknis": "Teknis", "manajerial": "Manajerial",
+                    "sosial-kultural": "Sosial Kultural"}
+GREEN = (11, 93, 59)
+INK = (27, 31, 36)
+MUTED = (80, 90, 102)
+
+
+@dataclass
+class Issuer:
+    agency: str
+    signatory_name: str
+    signatory_title: str
+    signatory_nip: str
+    logo_path: str = ""
+
+
+def _text(value: str | None) -> str:
+    """Keep what the PDF core fonts (cp1252) can show; transliterate the rest."""
+    value = value or ""
+    try:
+        value.encode("cp1252")
+        return value
+    except UnicodeEncodeError:
+        decomposed = unicodedata.normalize("NFKD", value)
+        return "".join(c for c in decomposed if c.encode("cp1252", "ignore"))
+
+
+def indonesian_date(value) -> str:
+    return format_date(value, "d MMMM yyyy", locale="id")
+
+
+def _fit_font_size(pdf: FPDF, text: str, width: float, start: float, smallest: float,
+                   lines: int = 2) -> float:
+    """The largest size from ``start`` down at which ``text`` fits in ``lines`` lines."""
+    size = start
+    while size > smallest:
+        pdf.set_font_size(size)
+        if pdf.get_string_width(text) <= width * lines * 0.95:
+            break
+        size -= 1
+    return size
+
+
+def render_certificate(cert: Certificate, issuer: Issuer, verify_url: str) -> bytes:
+    pdf = FPDF(orientation="L", unit="mm", format="A4")
+    pdf.set_title(f"Sertifikat {cert.number}")
+    pdf.set_author(_text(issuer.agency))
+    pdf.set_creator("elearn")
+    pdf.set_auto_page_break(False)
+    pdf.set_margins(20, 15, 20)
+    pdf.add_page()
+    width = pdf.w - 40
+
+    # Frame.
+    pdf.set_draw_color(*GREEN)
+    pdf.set_line_width(1.2)
+    pdf.rect(8, 8, pdf.w - 16, pdf.h - 16)
+    pdf.set_line_width(0.3)
+    pdf.rect(11, 11, pdf.w - 22, pdf.h - 22)
+
+    y = 16
+    if issuer.logo_path:
+        pdf.image(issuer.logo_path, x=pdf.w / 2 - 10, y=y, h=20)
+        y += 22
+    pdf.set_xy(20, y)
+    pdf.set_text_color(*MUTED)
+    pdf.set_font("Helvetica", "B", 12)
+    pdf.multi_cell(width, 6, _text(issuer.agency).upper(), align="C")
+    pdf.set_text_color(*GREEN)
+    pdf.set_font("Times", "B", 34)
+    pdf.cell(width, 15, "SERTIFIKAT", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(*INK)
+    pdf.set_font("Helvetica", "", 11)
+    pdf.cell(width, 6, f"Nomor: {cert.number}", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.cell(width, 6, "diberikan kepada", align="C", new_x="LMARGIN", new_y="NEXT")
+
+    name = _text(cert.full_name)
+    pdf.set_font("Times", "B", 26)
+    _fit_font_size(pdf, name, width, 26, 14)
+    pdf.multi_cell(width, pdf.font_size * 0.45, name, align="C")
+    pdf.ln(2)
+
+    # Personnel facts in two aligned columns, centred.
+    birth = ", ".join(filter(None, [
+        _text(cert.place_of_birth), indonesian_date(cert.birth_date) if cert.birth_date else ""]))
+    facts = [("NIP", cert.nip), ("Tempat, tanggal lahir", birth or "-"),
+             ("Unit kerja", _text(cert.unit_name) or "-"), ("Jabatan", _text(cert.position) or "-"),
+             ("Pangkat/golongan", _text(cert.grade) or "-")]
+    pdf.set_font("Helvetica", "", 10.5)
+    label_w, value_w = 48, 120
+    left = (pdf.w - label_w - value_w) / 2
+    for label, value in facts:
+        pdf.set_x(left)
+        pdf.set_text_color(*MUTED)
+        pdf.cell(label_w, 5.6, label)
+        pdf.set_text_color(*INK)
+        pdf.multi_cell(value_w, 5.6, f": {value}", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+
+    pdf.set_font("Helvetica", "", 11)
+    pdf.cell(width, 6, "telah menyelesaikan pelatihan", align="C", new_x="LMARGIN", new_y="NEXT")
+    title = _text(cert.course_title)
+    pdf.set_font("Helvetica", "B", 16)
+    _fit_font_size(pdf, title, width, 16, 11)
+    pdf.multi_cell(width, pdf.font_size * 0.5, title, align="C")
+    pdf.set_font("Helvetica", "", 11)
+    competency = COMPETENCY_NAMES.get(cert.competency, cert.competency)
+    pdf.multi_cell(width, 6, f"sebanyak {cert.jp} JP (jam pelajaran), kompetensi {competency}, "
+                             f"pada tanggal {indonesian_date(cert.completed_on)}.", align="C")
+
+    # QR code and verification address, bottom left.
+    qr = segno.make(verify_url, error="m")
+    png = io.BytesIO()
+    qr.save(png, kind="png", scale=8, border=2)
+    png.seek(0)
+    qr_size = 32
+    qr_y = pdf.h - 20 - qr_size - 8
+    pdf.image(png, x=22, y=qr_y, w=qr_size, h=qr_size)
+    pdf.set_xy(22, qr_y + qr_size + 1)
+    pdf.set_font("Helvetica", "", 7.5)
+    pdf.set_text_color(*MUTED)
+    pdf.cell(120, 4, "Periksa keaslian sertifikat ini di:", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_x(22)
+    pdf.set_text_color(*GREEN)
+    pdf.cell(160, 4, verify_url, link=verify_url)
+
+    # Signatory, bottom right.
+    sign_w = 95
+    sign_x = pdf.w - 22 - sign_w
+    pdf.set_text_color(*INK)
+    pdf.set_font("Helvetica", "", 10.5)
+    pdf.set_xy(sign_x, qr_y - 4)
+    pdf.multi_cell(sign_w, 5.2, _text(issuer.signatory_title), align="C")
+    pdf.set_xy(sign_x, qr_y + 26)
+    pdf.set_font("Helvetica", "BU", 11)
+    pdf.multi_cell(sign_w, 5.5, _text(issuer.signatory_name), align="C")
+    pdf.set_x(sign_x)
+    pdf.set_font("Helvetica", "", 10)
+    pdf.cell(sign_w, 5, f"NIP {issuer.signatory_nip}", align="C")
+    return bytes(pdf.output())

@@ -1,0 +1,79 @@
+"""Download and view one's certificates; verify any certificate without signing in."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..extensions import db, limiter
+from ..models import Certificate
+from ..models.people import utcnow
+from . import bp
+from .issue import find_by_code, mask_nip, normalize_code
+from .pdf import Issuer, render_certificate
+
+
+def issuer() -> Issuer:
+    c = current_app.config
+    return Issuer(agency=c["AGENCY_NAME"], signatory_name=c["CERTIFICATE_SIGNATORY_NAME"],
+                  signatory_title=c["CERTIFICATE_SIGNATORY_TITLE"],
+                  signatory_nip=c["CERTIFICATE_SIGNATORY_NIP"],
+                  logo_path=c["CERTIFICATE_LOGO"])
+
+
+def verify_url(cert: Certificate) -> str:
+    """The public address printed on the certificate and in its QR code."""
+    return current_app.config["PUBLIC_URL"].rstrip("/") + url_for(
+        "certificates.verify", code=cert.code)
+
+
+def _own_certificate(code: str) -> Certificate:
+    cert = db.session.scalar(db.select(Certificate).where(Certificate.code == code))
+    if cert is None or (cert.user_id != current_user.id and current_user.role != "admin"):
+        abort(404)
+    return cert
+
+
+@bp.route("/certificates/<code>")
+@login_required
+def view(code):
+    """The certificate as a page that prints well on A4 landscape."""
+    cert = _own_certificate(code)
+    return render_template("certificates/view.html", cert=cert, issuer=issuer(),
+                           verify_url=verify_url(cert))
+
+
+@bp.route("/certificates/<code>.pdf")
+@login_required
+def pdf(code):
+    """The PDF, for valid certificates only."""
+    cert = _own_certificate(code)
+    if cert.status != "valid":
+        return render_template("certificates/unavailable.html", cert=cert), 410
+    data = render_certificate(cert, issuer(), verify_url(cert))
+    filename = f"sertifikat-{cert.number.replace('/', '-')}.pdf"
+    response = current_app.response_class(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/verify")
+@limiter.limit(lambda: current_app.config["VERIFY_RATE_LIMIT"])
+def verify_form():
+    """Type a code from a printed certificate."""
+    typed = request.args.get("code", "")
+    if typed:
+        return redirect(url_for("certificates.verify", code=normalize_code(typed) or "-"))
+    return render_template("certificates/verify_form.html")
+
+
+@bp.route("/verify/<code>")
+@limiter.limit(lambda: current_app.config["VERIFY_RATE_LIMIT"])
+def verify(code):
+    """Public verification: valid, revoked or replaced; unknown codes are a plain 404."""
+    cert = find_by_code(code)
+    if cert is None:
+        abort(404)
+    return render_template("certificates/verify.html", cert=cert, masked_nip=mask_nip(cert.nip),
+                           issuer=issuer(), page_url=verify_url(cert), now=utcnow())
