@@ -19,6 +19,8 @@ from ..models import Certificate
 COMPETENCY_NAMES = {"teknis": "Teknis", "manajerial": "Manajerial",
                     "sosial-kultural": "Sosial Kultural"}
 GREEN = (11, 93, 59)
+#: After a multi-line cell, continue at the left margin on the next line.
+NEXT_LINE = {"new_x": "LMARGIN", "new_y": "NEXT"}
 INK = (27, 31, 36)
 MUTED = (80, 90, 102)
 
@@ -83,7 +85,7 @@ def render_certificate(cert: Certificate, issuer: Issuer, verify_url: str) -> by
     pdf.set_xy(20, y)
     pdf.set_text_color(*MUTED)
     pdf.set_font("Helvetica", "B", 12)
-    pdf.multi_cell(width, 6, _text(issuer.agency).upper(), align="C")
+    pdf.multi_cell(width, 6, _text(issuer.agency).upper(), align="C", **NEXT_LINE)
     pdf.set_text_color(*GREEN)
     pdf.set_font("Times", "B", 34)
     pdf.cell(width, 15, "SERTIFIKAT", align="C", new_x="LMARGIN", new_y="NEXT")
@@ -96,7 +98,7 @@ def render_certificate(cert: Certificate, issuer: Issuer, verify_url: str) -> by
     name = _text(cert.full_name)
     pdf.set_font("Times", "B", 26)
     _fit_font_size(pdf, name, width, 26, 14)
-    pdf.multi_cell(width, pdf.font_size * 0.45, name, align="C")
+    pdf.multi_cell(width, pdf.font_size * 1.15, name, align="C", **NEXT_LINE)
     pdf.ln(2)
 
     # Personnel facts in two aligned columns, centred.
@@ -121,11 +123,12 @@ def render_certificate(cert: Certificate, issuer: Issuer, verify_url: str) -> by
     title = _text(cert.course_title)
     pdf.set_font("Helvetica", "B", 16)
     _fit_font_size(pdf, title, width, 16, 11)
-    pdf.multi_cell(width, pdf.font_size * 0.5, title, align="C")
+    pdf.multi_cell(width, pdf.font_size * 1.2, title, align="C", **NEXT_LINE)
     pdf.set_font("Helvetica", "", 11)
     competency = COMPETENCY_NAMES.get(cert.competency, cert.competency)
     pdf.multi_cell(width, 6, f"sebanyak {cert.jp} JP (jam pelajaran), kompetensi {competency}, "
-                             f"pada tanggal {indonesian_date(cert.completed_on)}.", align="C")
+                             f"pada tanggal {indonesian_date(cert.completed_on)}.", align="C",
+                   **NEXT_LINE)
 
     # QR code and verification address, bottom left.
     qr = segno.make(verify_url, error="m")
@@ -141,7 +144,10 @@ def render_certificate(cert: Certificate, issuer: Issuer, verify_url: str) -> by
     pdf.cell(120, 4, "Periksa keaslian sertifikat ini di:", new_x="LMARGIN", new_y="NEXT")
     pdf.set_x(22)
     pdf.set_text_color(*GREEN)
-    pdf.cell(160, 4, verify_url, link=verify_url)
+    pdf.cell(160, 4, verify_url, link=verify_url, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_x(22)
+    pdf.set_text_color(*MUTED)
+    pdf.cell(160, 4, f"Kode verifikasi: {cert.display_code}")
 
     # Signatory, bottom right.
     sign_w = 95
@@ -149,10 +155,10 @@ def render_certificate(cert: Certificate, issuer: Issuer, verify_url: str) -> by
     pdf.set_text_color(*INK)
     pdf.set_font("Helvetica", "", 10.5)
     pdf.set_xy(sign_x, qr_y - 4)
-    pdf.multi_cell(sign_w, 5.2, _text(issuer.signatory_title), align="C")
+    pdf.multi_cell(sign_w, 5.2, _text(issuer.signatory_title), align="C", **NEXT_LINE)
     pdf.set_xy(sign_x, qr_y + 26)
     pdf.set_font("Helvetica", "BU", 11)
-    pdf.multi_cell(sign_w, 5.5, _text(issuer.signatory_name), align="C")
+    pdf.multi_cell(sign_w, 5.5, _text(issuer.signatory_name), align="C", **NEXT_LINE)
     pdf.set_x(sign_x)
     pdf.set_font("Helvetica", "", 10)
     pdf.cell(sign_w, 5, f"NIP {issuer.signatory_nip}", align="C")

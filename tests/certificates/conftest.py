@@ -1,0 +1,56 @@
+"""A learner who has completed the sample course, with the certificate it issued."""
+
+import pytest
+import sqlalchemy as sa
+
+from elearn.courses.store import save_course
+from elearn.extensions import db
+from elearn.learn import progress
+from elearn.models import Certificate, Course, Module, User
+from elearn.people.services import PersonData, create_user, upsert_unit
+
+from ..content.helpers import make_course
+
+NIP = "199204112019031005"
+
+
+def complete_course(user_id: int, course_id: int) -> None:
+    """Finish every module through the real services (lessons marked, quiz passed)."""
+    from elearn.learn import quiz
+
+    user = db.session.get(User, user_id)
+    course = db.session.get(Course, course_id)
+    for module in progress.published_modules(course):
+        if module.kind == "lesson":
+            progress.mark_completed(user, course, module)
+        else:
+            attempt = quiz.start_attempt(user, course, module)
+            answers = {}
+            for q in module.quiz["questions"]:
+                if q["kind"] == "short_answer":
+                    answers[q["key"]] = q["answers"][0]
+                else:
+                    answers[q["key"]] = [o["key"] for o in q["options"] if o["correct"]]
+            quiz.submit_attempt(user, course, module, attempt, answers)
+
+
+@pytest.fixture
+def completed(app):
+    """(user id, course id, certificate code) after a real completion."""
+    with app.app_context():
+        upsert_unit("DISKOMINFO", "Dinas Komunikasi dan Informatika")
+        user = create_user(PersonData(
+            nip=NIP, full_name="Andi Pratama Lubis", unit_code="DISKOMINFO",
+            position="Pranata Komputer", grade="III/a", place_of_birth="Medan"),
+            "rahasia-123", must_change_password=False)
+        course = save_course(make_course()).course
+        db.session.commit()
+        complete_course(user.id, course.id)
+        db.session.commit()
+        cert = db.session.scalar(sa.select(Certificate))
+        return user.id, course.id, cert.code
+
+
+def quiz_module(app):
+    with app.app_context():
+        return db.session.scalar(sa.select(Module).where(Module.kind == "quiz"))

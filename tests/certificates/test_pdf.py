@@ -1,0 +1,89 @@
+"""The PDF: its text read back by a PDF parser, its QR code decoded from a rendering."""
+
+import io
+from datetime import date
+
+import pypdfium2
+import zxingcpp
+from pypdf import PdfReader
+
+from elearn.certificates.pdf import Issuer, render_certificate
+from elearn.models import Certificate
+
+ISSUER = Issuer("BKPSDM Kota Medan", "Dr. Ahmad Syahputra Harahap, M.Si.",
+                "Kepala Badan Kepegawaian dan Pengembangan SDM", "197508172000031002")
+URL = "https://elearn.medan.go.id/verify/ABCDEFGHIJKLMNOP"
+
+
+def _certificate(**changes) -> Certificate:
+    values = dict(number="0042/ELN/2026", code="ABCDEFGHIJKLMNOP",
+                  full_name="Andi Pratama Lubis", nip="199204112019031005",
+                  place_of_birth="Medan", birth_date=date(1992, 4, 11),
+                  unit_name="Dinas Komunikasi dan Informatika", position="Pranata Komputer",
+                  grade="III/a", course_title="Pelayanan Publik yang Prima", competency="teknis",
+                  jp=4, completed_on=date(2026, 11, 22))
+    values.update(changes)
+    return Certificate(**values)
+
+
+def _text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1
+    return " ".join(reader.pages[0].extract_text().split())
+
+
+def _render(data: bytes):
+    pdf = pypdfium2.PdfDocument(data)
+    try:
+        page = pdf[0]
+        image = page.render(scale=2).to_pil()
+        page.close()
+        return image
+    finally:
+        pdf.close()
+
+
+def test_pdf_carries_the_facts_of_the_personnel_file():
+    data = render_certificate(_certificate(), ISSUER, URL)
+    text = _text(data)
+    for fact in ("Andi Pratama Lubis", "199204112019031005", "Medan, 11 April 1992",
+                 "Dinas Komunikasi dan Informatika", "Pranata Komputer", "III/a",
+                 "Pelayanan Publik yang Prima", "4 JP", "Teknis", "22 November 2026",
+                 "0042/ELN/2026", URL, "BKPSDM KOTA MEDAN", "Dr. Ahmad Syahputra Harahap",
+                 "NIP 197508172000031002", "ABCD-EFGH-IJKL-MNOP"):
+        assert fact in text, fact
+
+
+def test_pdf_is_a4_landscape_and_small():
+    data = render_certificate(_certificate(), ISSUER, URL)
+    box = PdfReader(io.BytesIO(data)).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (842, 595)
+    assert len(data) < 200 * 1024
+
+
+def test_qr_code_decodes_to_the_verification_url():
+    image = _render(render_certificate(_certificate(), ISSUER, URL))
+    assert [r.text for r in zxingcpp.read_barcodes(image)] == [URL]
+
+
+def test_long_names_and_titles_wrap_inside_the_page():
+    name = "Dra. Sri Wahyuni Nasution binti Abdul Rahman Siregar Hasibuan Lubis Harahap Pulungan"
+    title = ("Pelayanan Publik yang Prima dan Etika ASN: Standar, Maklumat, Pengaduan dan "
+             "Gratifikasi di Lingkungan Pemerintah Kota Medan dan Padangsidempuan")
+    data = render_certificate(_certificate(full_name=name, course_title=title), ISSUER, URL)
+    text = _text(data)
+    for word in name.split() + title.split():
+        assert word in text
+    image = _render(data).convert("L")
+    width, height = image.size
+    # Nothing is drawn outside the frame: the outer 6 mm margin stays white.
+    margin = int(width * 6 / 297)
+    for x in range(0, width, 7):
+        for y in (margin // 2, height - margin // 2):
+            assert image.getpixel((x, y)) > 200
+    assert [r.text for r in zxingcpp.read_barcodes(_render(data))] == [URL]
+
+
+def test_characters_outside_the_pdf_fonts_are_transliterated():
+    data = render_certificate(_certificate(full_name="Siti Nurhalizah Ṣāliḥ"), ISSUER, URL)
+    assert "Siti Nurhalizah Salih" in _text(data)
