@@ -10,6 +10,7 @@ from elearn.extensions import db
 from elearn.models import Module
 
 from ..learn.conftest import course_files
+from .helpers import answer_quiz
 
 pytestmark = pytest.mark.browser
 
@@ -22,20 +23,6 @@ def quiz(app):
         db.session.commit()
         module = db.session.scalar(sa.select(Module).where(Module.kind == "quiz"))
         return module.quiz["questions"]
-
-
-def _answer(page, questions, correct: bool):
-    for q in page.locator("fieldset.question").all():
-        text = q.locator(".prose").inner_text()
-        data = next(x for x in questions if x["prompt_html"].startswith(f"<p>{text.strip()}"))
-        if data["kind"] == "short_answer":
-            q.get_by_label("Jawaban Anda").fill(data["answers"][0] if correct else "tidak tahu")
-            continue
-        for option in data["options"]:
-            if option["correct"] == correct:
-                q.locator(f'input[value="{option["key"]}"]').check()
-                if data["kind"] != "multiple":
-                    break
 
 
 def test_learner_journey_on_a_phone(quiz, live_server, browser):
@@ -61,11 +48,11 @@ def test_learner_journey_on_a_phone(quiz, live_server, browser):
     # The quiz: fail first, then pass.
     expect(tab.get_by_role("heading", level=1)).to_have_text("Kuis")
     tab.get_by_role("button", name="Mulai kuis").click()
-    _answer(tab, quiz, correct=False)
+    answer_quiz(tab, quiz, correct=False)
     tab.get_by_role("button", name="Kirim jawaban").click()
     expect(tab.get_by_text("Tidak lulus", exact=True)).to_be_visible()
     tab.get_by_role("button", name="Coba lagi").click()
-    _answer(tab, quiz, correct=True)
+    answer_quiz(tab, quiz, correct=True)
     tab.get_by_role("button", name="Kirim jawaban").click()
     expect(tab.get_by_text("Selamat, Anda telah menyelesaikan kursus ini")).to_be_visible()
     expect(tab.get_by_text("Lulus", exact=True)).to_be_visible()

@@ -1,0 +1,28 @@
+"""Steps several browser tests share."""
+
+from playwright.sync_api import Page, expect
+
+from elearn.demo import DEMO_PASSWORD
+
+
+def sign_in(page: Page, base: str, identifier: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto(base + "/login")
+    page.get_by_label("NIP atau email").fill(identifier)
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+
+def answer_quiz(page: Page, questions: list[dict], correct: bool) -> None:
+    """Answer every question on the attempt page, all right or all wrong."""
+    for q in page.locator("fieldset.question").all():
+        text = q.locator(".prose").inner_text().strip()
+        data = next(x for x in questions if x["prompt_html"].startswith(f"<p>{text}"))
+        if data["kind"] == "short_answer":
+            q.get_by_label("Jawaban Anda").fill(data["answers"][0] if correct else "tidak tahu")
+            continue
+        for option in data["options"]:
+            if option["correct"] == correct:
+                q.locator(f'input[value="{option["key"]}"]').check()
+                if data["kind"] != "multiple":
+                    break
