@@ -74,3 +74,32 @@ def test_certificate_download_verify_and_revoke(quiz, live_server, browser, tmp_
     expect(visitor.get_by_role("heading", name=re.compile("Sertifikat ini dicabut pada"))
            ).to_be_visible()
     anyone.close()
+
+
+def test_html_certificate_prints_on_one_a4_landscape_page(quiz, live_server, browser, app):
+    from elearn.models import User
+
+    from ..certificates.conftest import complete_course
+
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == "peserta@demo.example"))
+        course_id = db.session.scalar(sa.select(Module.course_id))
+        complete_course(user.id, course_id)
+        db.session.commit()
+        from elearn.models import Certificate
+
+        code = db.session.scalar(sa.select(Certificate.code))
+    context = browser.new_context()
+    tab = context.new_page()
+    sign_in(tab, live_server, "peserta@demo.example")
+    tab.goto(f"{live_server}/certificates/{code}")
+    tab.emulate_media(media="print")
+    expect(tab.locator("header.site")).to_be_hidden()
+    pdf = tab.pdf(prefer_css_page_size=True)
+    import io
+
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert float(box.width) > float(box.height)  # landscape
+    context.close()

@@ -87,3 +87,17 @@ def test_long_names_and_titles_wrap_inside_the_page():
 def test_characters_outside_the_pdf_fonts_are_transliterated():
     data = render_certificate(_certificate(full_name="Siti Nurhalizah Ṣāliḥ"), ISSUER, URL)
     assert "Siti Nurhalizah Salih" in _text(data)
+
+
+def test_optional_logo_is_printed(tmp_path):
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (120, 120), (11, 93, 59)).save(logo)
+    issuer = Issuer(**{**ISSUER.__dict__, "logo_path": str(logo)})
+    with_logo = render_certificate(_certificate(), issuer, URL)
+    page = PdfReader(io.BytesIO(with_logo)).pages[0]
+    assert len(page.images) == 2  # the logo and the QR code
+    assert len(PdfReader(io.BytesIO(render_certificate(_certificate(), ISSUER, URL)))
+               .pages[0].images) == 1
+    assert len(with_logo) < 200 * 1024
