@@ -3,6 +3,7 @@
 from .audit import AuditEntry
 from .certificates import Certificate, CertificateSequence
 from .courses import COMPETENCIES, LEVELS, Course, CourseAsset, CourseInstructor, Module
+from .imports import StaffImport
 from .learning import Assignment, CourseCompletion, Enrollment, ModuleProgress, QuizAttempt
 from .people import EMPLOYMENT_STATUSES, ROLES, Unit, User
 
@@ -10,5 +11,5 @@ __all__ = [
     "COMPETENCIES", "EMPLOYMENT_STATUSES", "LEVELS", "ROLES", "Assignment", "AuditEntry",
     "Certificate", "CertificateSequence", "Course",
     "CourseAsset", "CourseCompletion", "CourseInstructor", "Enrollment", "Module",
-    "ModuleProgress", "QuizAttempt", "Unit", "User",
+    "ModuleProgress", "QuizAttempt", "StaffImport", "Unit", "User",
 ]

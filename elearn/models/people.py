@@ -28,9 +28,13 @@ class Unit(db.Model):
     #: Short code used in staff files, e.g. DISKOMINFO.
     code: Mapped[str] = mapped_column(sa.String(32), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200))
+    #: The unit this one belongs to (a bidang within a dinas), if any.
+    parent_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("units.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     users: Mapped[list[User]] = relationship(back_populates="unit")
+    parent: Mapped[Unit | None] = relationship(remote_side=[id])
 
     def __repr__(self) -> str:
         return f"<Unit {self.code}>"
