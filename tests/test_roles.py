@@ -5,8 +5,8 @@ import pytest
 from elearn.certificates.issue import issue_certificate
 from elearn.courses.store import save_course
 from elearn.extensions import db
-from elearn.models import CourseCompletion
-from elearn.people.services import PersonData, create_user
+from elearn.models import Assignment, CourseCompletion, StaffImport
+from elearn.people.services import PersonData, create_user, upsert_unit
 
 from .conftest import NIPS, csrf_token
 from .content.helpers import COURSE_MD, make_course
@@ -46,6 +46,16 @@ ROUTES = [
     ("/admin/certificates", "/admin/certificates", "GET", {"admin"}),
     ("/admin/certificates/<int:cert_id>", "/admin/certificates/{cert}", "GET", {"admin"}),
     ("/admin/audit", "/admin/audit", "GET", {"admin"}),
+    ("/admin/users/new", "/admin/users/new", "GET", {"admin"}),
+    ("/admin/users/<int:user_id>", "/admin/users/{owner}", "GET", {"admin"}),
+    ("/admin/users/<int:user_id>/active", "/admin/users/{owner}/active", "POST", {"admin"}),
+    ("/admin/users/<int:user_id>/password", "/admin/users/{owner}/password", "POST", {"admin"}),
+    ("/admin/units", "/admin/units", "GET", {"admin"}),
+    ("/admin/units/new", "/admin/units/new", "GET", {"admin"}),
+    ("/admin/units/<int:unit_id>", "/admin/units/{unit}", "GET", {"admin"}),
+    ("/admin/assignments", "/admin/assignments", "GET", {"admin"}),
+    ("/admin/assignments/<int:assignment_id>", "/admin/assignments/{assignment}", "GET",
+     {"admin"}),
 ]
 PUBLIC = {"/login", "/healthz", "/logout", "/language", "/verify", "/verify/<code>"}
 #: Shown to visitors as a public summary when the course is open (tests/learn/test_public.py).
@@ -68,9 +78,15 @@ def course(app):
         db.session.add(completion)
         db.session.flush()
         cert = issue_certificate(completion, pattern="{seq:04d}/ELN/{year}", tz="Asia/Jakarta")
+        assignment = Assignment(course_id=result.course.id, user_id=owner.id)
+        staff_import = StaffImport(filename="pegawai.csv", data=b"nip,nama\n")
+        unit = upsert_unit("DINKES", "Dinas Kesehatan")
+        db.session.add_all([assignment, staff_import])
         db.session.commit()
         asset = result.course.assets[0]
-        return {"asset": f"{C}/files/{asset.sha256[:12]}/media/a.png", "cert": cert.id}
+        return {"asset": f"{C}/files/{asset.sha256[:12]}/media/a.png", "cert": cert.id,
+                "owner": owner.id, "unit": unit.id,
+                "assignment": assignment.id, "staff_import": staff_import.id}
 
 
 def _sign_in(make_user, auth, role):

@@ -7,21 +7,28 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
+from wtforms.fields.choices import SelectChoice
 
+from ..auth.forms import EmptyForm
 from ..auth.guards import role_required
 from ..certificates import issue
 from ..extensions import db
-from ..models import AuditEntry, Certificate, User
+from ..models import ROLES, AuditEntry, Certificate, Unit, User
+from ..people import management
+from ..people.services import PeopleError, PersonData
 from . import bp
-from .forms import ReasonForm
+from .forms import PersonForm, ReasonForm, UnitForm
 
 
 @bp.route("/")
 @bp.route("/users")
 @role_required("admin")
 def users():
-    """People list with search by name, NIP or email; paginated."""
+    """People list with search and filters (unit, role, active); paginated."""
     q = request.args.get("q", "").strip()
+    unit = request.args.get("unit", "")
+    role = request.args.get("role", "")
+    active = request.args.get("active", "")
     stmt = sa.select(User).options(joinedload(User.unit)).order_by(User.full_name, User.id)
     if q:
         like = f"%{q.lower()}%"
@@ -32,8 +39,176 @@ def users():
                 User.email.like(like),
             )
         )
+    if unit:
+        stmt = stmt.join(Unit, User.unit_id == Unit.id).where(Unit.code == unit)
+    if role in ROLES:
+        stmt = stmt.where(User.role == role)
+    if active in ("1", "0"):
+        stmt = stmt.where(User.active.is_(active == "1"))
     page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    return render_template("admin/users.html", page=page, q=q)
+    return render_template("admin/users.html", page=page, q=q, unit=unit, role=role,
+                           active=active, units=_units())
+
+
+def _units() -> list[Unit]:
+    return db.session.scalars(sa.select(Unit).order_by(Unit.code)).all()
+
+
+def _person_form(user: User | None = None) -> PersonForm:
+    form = PersonForm(obj=user) if user is not None and request.method == "GET" else PersonForm()
+    form.unit_code.choices = [SelectChoice("", _("(no unit)"))] + [
+        SelectChoice(u.code, f"{u.code} · {u.name}") for u in _units()]
+    if user is not None and request.method == "GET":
+        form.unit_code.data = user.unit.code if user.unit else ""
+    return form
+
+
+def _person_data(form: PersonForm) -> PersonData:
+    return PersonData(nip=form.nip.data or "", full_name=form.full_name.data or "",
+                      role=form.role.data, employment_status=form.employment_status.data,
+                      email=form.email.data, unit_code=form.unit_code.data or None,
+                      position=form.position.data, grade=form.grade.data,
+                      place_of_birth=form.place_of_birth.data)
+
+
+def _show_errors(form, exc: PeopleError) -> None:
+    for field, messages in exc.errors.items():
+        target = getattr(form, field, None)
+        if target is not None and hasattr(target, "errors"):
+            target.errors = [*target.errors, *messages]
+        else:
+            for message in messages:
+                flash(message, "error")
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@role_required("admin")
+def new_user():
+    """Create one account; the person chooses a password at first sign-in."""
+    form = _person_form()
+    if form.validate_on_submit():
+        password = management.temporary_password()
+        try:
+            user = management.admin_create_person(_person_data(form), password, current_user)
+        except PeopleError as exc:
+            db.session.rollback()
+            _show_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Account created. Temporary password for %(name)s: %(password)s "
+                    "(shown once; they must change it at first sign-in).",
+                    name=user.full_name, password=password), "success")
+            return redirect(url_for("admin.edit_user", user_id=user.id))
+    return render_template("admin/user_form.html", form=form, person=None, button=EmptyForm())
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@role_required("admin")
+def edit_user(user_id):
+    """Edit a person; deactivate or reset their password from here."""
+    person = db.session.get(User, user_id)
+    if person is None:
+        abort(404)
+    form = _person_form(person)
+    if form.validate_on_submit():
+        try:
+            changed = management.update_person(person, _person_data(form), current_user)
+        except PeopleError as exc:
+            db.session.rollback()
+            _show_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Saved.") if changed else _("Nothing changed."), "success")
+            return redirect(url_for("admin.edit_user", user_id=person.id))
+    return render_template("admin/user_form.html", form=form, person=person, button=EmptyForm(),
+                           reason=ReasonForm(prefix="active"))
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@role_required("admin")
+def set_user_active(user_id):
+    person = db.session.get(User, user_id)
+    if person is None:
+        abort(404)
+    active = request.form.get("active") == "1"
+    form = ReasonForm(prefix="active")
+    if not active and not form.validate_on_submit():
+        for message in [*form.reason.errors, *form.confirm.errors]:
+            flash(message, "error")
+        return redirect(url_for("admin.edit_user", user_id=person.id))
+    if active and not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        management.set_active(person, active, current_user,
+                              reason=form.reason.data if not active else None)
+    except PeopleError as exc:
+        db.session.rollback()
+        for messages in exc.errors.values():
+            for message in messages:
+                flash(message, "error")
+    else:
+        db.session.commit()
+        flash(_("Account reactivated.") if active else _("Account deactivated; its learning "
+                                                          "history is kept."), "success")
+    return redirect(url_for("admin.edit_user", user_id=person.id))
+
+
+@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@role_required("admin")
+def reset_user_password(user_id):
+    person = db.session.get(User, user_id)
+    if person is None:
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        password = management.reset_password(person, current_user)
+        db.session.commit()
+        flash(_("New temporary password for %(name)s: %(password)s (shown once; they must "
+                "change it at next sign-in).", name=person.full_name, password=password),
+              "success")
+    return redirect(url_for("admin.edit_user", user_id=person.id))
+
+
+@bp.route("/units")
+@role_required("admin")
+def units():
+    """Units (OPD) with their parent and number of people."""
+    counts = dict(db.session.execute(sa.select(User.unit_id, sa.func.count()).where(
+        User.unit_id.is_not(None)).group_by(User.unit_id)).all())
+    rows = db.session.scalars(sa.select(Unit).options(joinedload(Unit.parent))
+                              .order_by(Unit.code)).all()
+    return render_template("admin/units.html", units=rows, counts=counts)
+
+
+def _unit_form(unit: Unit | None = None) -> UnitForm:
+    form = UnitForm(obj=unit) if unit is not None and request.method == "GET" else UnitForm()
+    form.parent.choices = [SelectChoice("", _("(none)"))] + [
+        SelectChoice(u.code, f"{u.code} · {u.name}") for u in _units()
+        if unit is None or u.id != unit.id]
+    if unit is not None and request.method == "GET":
+        form.parent.data = unit.parent.code if unit.parent else ""
+    return form
+
+
+@bp.route("/units/new", methods=["GET", "POST"], defaults={"unit_id": None})
+@bp.route("/units/<int:unit_id>", methods=["GET", "POST"])
+@role_required("admin")
+def edit_unit(unit_id):
+    unit = db.session.get(Unit, unit_id) if unit_id is not None else None
+    if unit_id is not None and unit is None:
+        abort(404)
+    form = _unit_form(unit)
+    if form.validate_on_submit():
+        try:
+            saved = management.save_unit(unit, form.code.data, form.name.data,
+                                         form.parent.data or None, current_user)
+        except PeopleError as exc:
+            db.session.rollback()
+            _show_errors(form, exc)
+        else:
+            db.session.commit()
+            flash(_("Unit %(code)s saved.", code=saved.code), "success")
+            return redirect(url_for("admin.units"))
+    return render_template("admin/unit_form.html", form=form, unit=unit)
 
 
 @bp.route("/certificates")

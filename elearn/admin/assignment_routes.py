@@ -1,0 +1,80 @@
+"""Assigning mandatory courses to units or people, and following them up."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+from wtforms.fields.choices import SelectChoice
+
+from ..auth.forms import EmptyForm
+from ..auth.guards import role_required
+from ..extensions import db
+from ..learn import assignments as service
+from ..models import Assignment, Course, Unit, User
+from ..people.services import PeopleError
+from . import bp
+from .forms import AssignmentForm
+
+
+def _form() -> AssignmentForm:
+    form = AssignmentForm()
+    form.course.choices = [SelectChoice(c.slug, c.title) for c in db.session.scalars(
+        sa.select(Course).where(Course.status == "published").order_by(Course.title))]
+    form.unit_code.choices = [SelectChoice("", _("(one person, below)"))] + [
+        SelectChoice(u.code, f"{u.code} · {u.name}")
+        for u in db.session.scalars(sa.select(Unit).order_by(Unit.code))]
+    return form
+
+
+@bp.route("/assignments", methods=["GET", "POST"])
+@role_required("admin")
+def assignments():
+    """Assign a course to a unit or to one person, with a due date."""
+    form = _form()
+    if form.validate_on_submit():
+        course = db.session.scalar(sa.select(Course).where(Course.slug == form.course.data))
+        unit = db.session.scalar(sa.select(Unit).where(Unit.code == form.unit_code.data)) \
+            if form.unit_code.data else None
+        user = None
+        nip = (form.nip.data or "").strip()
+        if nip:
+            user = db.session.scalar(sa.select(User).where(User.nip == nip))
+            if user is None:
+                form.nip.errors.append(_("No account has NIP %(nip)s.", nip=nip))
+        if not form.nip.errors:
+            try:
+                service.assign(course, unit=unit, user=user, due_date=form.due_date.data,
+                               actor=current_user)
+            except PeopleError as exc:
+                db.session.rollback()
+                for messages in exc.errors.values():
+                    form.unit_code.errors.extend(messages)
+            else:
+                db.session.commit()
+                flash(_("Course assigned."), "success")
+                return redirect(url_for("admin.assignments"))
+    rows = db.session.scalars(sa.select(Assignment).options(
+        joinedload(Assignment.course), joinedload(Assignment.unit), joinedload(Assignment.user))
+        .order_by(Assignment.due_date.is_(None), Assignment.due_date, Assignment.id)).all()
+    return render_template("admin/assignments.html", form=form, rows=rows)
+
+
+@bp.route("/assignments/<int:assignment_id>", methods=["GET", "POST"])
+@role_required("admin")
+def assignment(assignment_id):
+    """Who the assignment covers and who has not completed it; remove it (POST)."""
+    item = db.session.get(Assignment, assignment_id)
+    if item is None:
+        abort(404)
+    button = EmptyForm()
+    if button.validate_on_submit():
+        service.unassign(item, current_user)
+        db.session.commit()
+        flash(_("Assignment removed."), "success")
+        return redirect(url_for("admin.assignments"))
+    people = service.assignees(item)
+    return render_template("admin/assignment.html", item=item, people=people, button=button,
+                           outstanding=sum(1 for p in people if not p.completed))

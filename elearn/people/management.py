@@ -1,0 +1,114 @@
+"""What admins do to people and units. Every change is written to the audit log."""
+
+from __future__ import annotations
+
+import secrets
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from ..extensions import db
+from ..models import Unit, User
+from ..models.audit import record
+from .services import PeopleError, PersonData, _clean, create_user, validate_person
+
+# Temporary passwords avoid look-alike characters so they can be read out or typed.
+_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105 - an alphabet
+
+
+def temporary_password() -> str:
+    """A one-time password an admin hands over; it must be changed at sign-in."""
+    body = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(10))
+    return f"{body[:5]}-{body[5:]}"
+
+
+def admin_create_person(data: PersonData, password: str, actor: User) -> User:
+    user = create_user(data, password, must_change_password=True)
+    record(actor, "people.create", f"user {user.nip}", name=user.full_name, role=user.role)
+    return user
+
+
+def update_person(user: User, data: PersonData, actor: User) -> list[str]:
+    """Apply ``data`` to ``user``; returns the fields that changed."""
+    data = _clean(data)
+    errors = validate_person(data, existing=user)
+    if actor.id == user.id and data.role != "admin":
+        errors.setdefault("role", []).append(str(_l("You cannot remove your own admin role.")))
+    if errors:
+        raise PeopleError(errors)
+    unit = db.session.scalar(sa.select(Unit).where(Unit.code == data.unit_code)) \
+        if data.unit_code else None
+    new = {"nip": data.nip, "full_name": data.full_name, "role": data.role,
+           "employment_status": data.employment_status, "email": data.email, "unit_id":
+           unit.id if unit else None, "position": data.position, "grade": data.grade,
+           "place_of_birth": data.place_of_birth}
+    changed = [field for field, value in new.items() if getattr(user, field) != value]
+    for field in changed:
+        setattr(user, field, new[field])
+    if changed:
+        record(actor, "people.update", f"user {user.nip}", fields=changed)
+    db.session.flush()
+    return changed
+
+
+def set_active(user: User, active: bool, actor: User, reason: str | None = None) -> None:
+    """Deactivate or reactivate; people are never deleted, so their history stays."""
+    if actor.id == user.id and not active:
+        raise PeopleError({"active": [str(_l("You cannot deactivate your own account."))]})
+    if user.active == active:
+        return
+    user.active = active
+    record(actor, "people.activate" if active else "people.deactivate", f"user {user.nip}",
+           reason=reason)
+    db.session.flush()
+
+
+def reset_password(user: User, actor: User) -> str:
+    """Give the user a temporary password to change at the next sign-in; returns it."""
+    password = temporary_password()
+    user.set_password(password)
+    user.must_change_password = True
+    record(actor, "people.reset_password", f"user {user.nip}")
+    db.session.flush()
+    return password
+
+
+def save_unit(unit: Unit | None, code: str, name: str, parent_code: str | None, actor: User
+              ) -> Unit:
+    """Create (unit None) or edit a unit; codes are unique and upper-case."""
+    code = code.strip().upper()
+    errors: dict[str, list[str]] = {}
+    other = db.session.scalar(sa.select(Unit).where(Unit.code == code))
+    if other is not None and other is not unit:
+        errors["code"] = [str(_l("Unit code %(code)s is already used.", code=code))]
+    parent = None
+    if parent_code:
+        parent = db.session.scalar(sa.select(Unit).where(Unit.code == parent_code.upper()))
+        if parent is None:
+            errors["parent"] = [str(_l("Unknown unit code %(code)s.", code=parent_code))]
+        elif unit is not None and _is_within(parent, unit):
+            errors["parent"] = [str(_l("A unit cannot belong to itself or to its own sub-unit."))]
+    if errors:
+        raise PeopleError(errors)
+    action = "units.update"
+    if unit is None:
+        unit = Unit(code=code, name=name.strip())
+        db.session.add(unit)
+        action = "units.create"
+    unit.code, unit.name, unit.parent = code, name.strip(), parent
+    db.session.flush()
+    record(actor, action, f"unit {unit.code}", name=unit.name,
+           parent=parent.code if parent else None)
+    return unit
+
+
+def _is_within(candidate: Unit, unit: Unit) -> bool:
+    """Whether ``candidate`` is ``unit`` or one of its descendants."""
+    seen = set()
+    node: Unit | None = candidate
+    while node is not None and node.id not in seen:
+        if node.id == unit.id:
+            return True
+        seen.add(node.id)
+        node = node.parent
+    return False
