@@ -79,8 +79,12 @@ def demo_command():
 
 
 def register_cli(app: Flask) -> None:
+    from .admin.import_cli import import_users_command
+    from .admin.report_cli import reports_cli
     from .courses.cli import content_cli
 
+    users_cli.add_command(import_users_command)
     app.cli.add_command(content_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(reports_cli)
     app.cli.add_command(demo_command)

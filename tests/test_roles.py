@@ -56,6 +56,17 @@ ROUTES = [
     ("/admin/assignments", "/admin/assignments", "GET", {"admin"}),
     ("/admin/assignments/<int:assignment_id>", "/admin/assignments/{assignment}", "GET",
      {"admin"}),
+    ("/admin/import", "/admin/import", "GET", {"admin"}),
+    ("/admin/import/<int:import_id>", "/admin/import/{staff_import}", "GET", {"admin"}),
+    ("/admin/reports", "/admin/reports", "GET", {"admin"}),
+    ("/admin/reports/jp", "/admin/reports/jp", "GET", {"admin"}),
+    ("/admin/reports/completions.<any(csv, xlsx):fmt>", "/admin/reports/completions.csv", "GET",
+     {"admin"}),
+    ("/admin/reports/siasn.<any(csv, xlsx):fmt>", "/admin/reports/siasn.xlsx", "GET",
+     {"admin"}),
+    ("/admin/reports/jp.<any(csv, xlsx):fmt>", "/admin/reports/jp.csv", "GET", {"admin"}),
+    ("/admin/reports/siasn-certificates.zip", "/admin/reports/siasn-certificates.zip", "GET",
+     {"admin"}),
 ]
 PUBLIC = {"/login", "/healthz", "/logout", "/language", "/verify", "/verify/<code>"}
 #: Shown to visitors as a public summary when the course is open (tests/learn/test_public.py).
@@ -99,9 +110,12 @@ def _sign_in(make_user, auth, role):
 
 def _request(client, method, path):
     if method == "GET":
-        return client.get(path)
-    token = csrf_token(client.get("/").get_data(as_text=True))
-    return client.post(path, data={"csrf_token": token})
+        response = client.get(path)
+    else:
+        token = csrf_token(client.get("/").get_data(as_text=True))
+        response = client.post(path, data={"csrf_token": token})
+    response.close()  # downloads are sent from files
+    return response
 
 
 @pytest.mark.parametrize(("rule", "path", "method", "allowed"), ROUTES,

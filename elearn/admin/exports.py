@@ -1,0 +1,233 @@
+"""CSV, XLSX and ZIP exports of the reports, with bounded memory.
+
+Column headers are fixed Indonesian strings: the files are official documents
+(personnel records, SIASN uploads), whatever language the interface uses.
+
+Every text cell goes through ``neutralize`` so a name such as
+``=HYPERLINK(...)`` is shown as text, never run as a formula by a
+spreadsheet. In XLSX, numbers and dates are real numbers and dates; NIPs are
+text, so they keep their 18 digits.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
+from datetime import date, datetime
+from os import PathLike
+from typing import IO, Any
+
+import sqlalchemy as sa
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from ..extensions import db
+from ..models import Certificate
+from .reports import (
+    DEFAULT_TZ,
+    CompletionFilters,
+    completion_rows,
+    jp_report,
+)
+from .reports import certificate_ids as certificate_ids_select
+
+#: First characters that make a spreadsheet read a cell as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+COMPLETION_HEADER = (
+    "NIP", "Nama", "Unit Kerja", "Jabatan", "Golongan", "Kursus", "JP", "Status",
+    "Progres (%)", "Nilai Terbaik", "Tanggal Daftar", "Tanggal Selesai", "Nomor Sertifikat",
+)
+SIASN_HEADER = (
+    "nip", "namaKursus", "institusiPenyelenggara", "jumlahJam", "tanggalKursus",
+    "tanggalSelesaiKursus", "tahunKursus", "nomorSertipikat",
+)
+YES, NO = "Ya", "Tidak"
+
+#: Column widths (characters) by header; others get a width from the header's length.
+COLUMN_WIDTHS = {
+    "NIP": 21, "nip": 21, "Nama": 32, "Unit Kerja": 36, "Jabatan": 28, "Golongan": 10,
+    "Kursus": 40, "namaKursus": 40, "institusiPenyelenggara": 32, "Status": 16,
+    "Tanggal Daftar": 17, "Tanggal Selesai": 17, "tanggalKursus": 14,
+    "tanggalSelesaiKursus": 20, "Nomor Sertifikat": 20, "nomorSertipikat": 20,
+    "Memenuhi Target": 16,
+}
+DATETIME_FORMAT = "dd-mm-yyyy hh:mm"
+DATE_FORMAT = "dd-mm-yyyy"
+#: Rows written per chunk of the CSV stream.
+CSV_CHUNK_ROWS = 200
+
+
+def neutralize(value: Any) -> Any:
+    """Guard against formula injection: text a spreadsheet would run gets a leading ``'``.
+
+    Anything but a string (numbers, dates, None) is returned as it is.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _csv_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return YES if value else NO
+    return str(neutralize(value)) if isinstance(value, str) else str(value)
+
+
+def stream_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[bytes]:
+    """The rows as CSV bytes, chunk by chunk: UTF-8 with BOM (Excel), CRLF, quoted as needed.
+
+    Dates are ``YYYY-MM-DD`` and times ``YYYY-MM-DD HH:MM``; text is neutralized.
+    Suitable for ``Response(stream_with_context(stream_csv(...)))``.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([_csv_text(h) for h in header])
+    yield b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
+    buffer.seek(0)
+    buffer.truncate()
+    pending = 0
+    for row in rows:
+        writer.writerow([_csv_text(v) for v in row])
+        pending += 1
+        if pending >= CSV_CHUNK_ROWS:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+            pending = 0
+    if pending:
+        yield buffer.getvalue().encode("utf-8")
+
+
+def _xlsx_value(sheet, value: Any) -> Any:
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", neutralize(value))
+    if isinstance(value, bool):
+        return YES if value else NO
+    if isinstance(value, datetime):
+        cell = WriteOnlyCell(sheet, value=value.replace(tzinfo=None))  # local wall time
+        cell.number_format = DATETIME_FORMAT
+        return cell
+    if isinstance(value, date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = DATE_FORMAT
+        return cell
+    return value
+
+
+def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]],
+               target: str | PathLike | IO[bytes], *, title: str = "Laporan") -> int:
+    """Write the rows to an XLSX file (path or binary file object); returns the row count.
+
+    openpyxl's write-only mode streams each row to a temporary file, so
+    memory stays flat. The header is bold and frozen; widths follow
+    ``COLUMN_WIDTHS``.
+    """
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title)
+    sheet.freeze_panes = "A2"
+    for index, name in enumerate(header, start=1):
+        width = COLUMN_WIDTHS.get(name, max(10, len(name) + 3))
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    bold = Font(bold=True)
+    cells = []
+    for name in header:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = bold
+        cells.append(cell)
+    sheet.append(cells)
+    count = 0
+    for row in rows:
+        sheet.append([_xlsx_value(sheet, v) for v in row])
+        count += 1
+    workbook.save(target)
+    return count
+
+
+# --- completion list -------------------------------------------------------------------------
+
+def completion_export_rows(filters: CompletionFilters | None = None,
+                           tz: str = DEFAULT_TZ) -> Iterator[list[Any]]:
+    """Rows under ``COMPLETION_HEADER``, streamed."""
+    for r in completion_rows(filters, tz):
+        yield [r.nip, r.name, r.unit_name, r.position, r.grade, r.course_title, r.jp, r.status,
+               r.progress, r.best_score, r.enrolled_at, r.completed_at, r.certificate_number]
+
+
+# --- SIASN -----------------------------------------------------------------------------------
+
+def siasn_rows(filters: CompletionFilters | None, agency: str,
+               tz: str = DEFAULT_TZ) -> Iterator[list[Any]]:
+    """One row per completion under ``SIASN_HEADER``, for the course history in SIASN.
+
+    Dates are ``dd-mm-yyyy`` text in ``tz``; ``tahunKursus`` is the completion
+    year. Completions whose current certificate was revoked are left out:
+    SIASN must not record a course without a valid certificate.
+    """
+    filters = filters or CompletionFilters()
+    if filters.status_code == "in_progress":
+        return
+    for r in completion_rows(replace(filters, status="completed"), tz):
+        if r.certificate_status == "revoked":
+            continue
+        yield [r.nip, r.course_title, agency, r.jp, r.enrolled_at.strftime("%d-%m-%Y"),
+               r.completed_at.strftime("%d-%m-%Y"), r.completed_at.year, r.certificate_number]
+
+
+def certificate_filename(cert: Certificate) -> str:
+    return f"{cert.nip}_{cert.number.replace('/', '-')}.pdf"
+
+
+def write_certificates_zip(filters: CompletionFilters | None, target: str | PathLike | IO[bytes],
+                           render: Callable[[Certificate], bytes],
+                           tz: str = DEFAULT_TZ) -> int:
+    """ZIP the PDFs of the current valid certificates matching ``filters``; returns their count.
+
+    Each is named ``{NIP}_{number with / as -}.pdf`` and rendered by
+    ``render(cert) -> bytes``, one at a time, straight into the archive.
+    """
+    filters = filters or CompletionFilters()
+    ids = list(db.session.scalars(certificate_ids_select(filters, tz)))  # ints only
+    count = 0
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for start in range(0, len(ids), 100):
+            batch = ids[start:start + 100]
+            certs = db.session.scalars(sa.select(Certificate).where(Certificate.id.in_(batch))
+                                       .order_by(Certificate.nip, Certificate.number)).all()
+            for cert in certs:
+                archive.writestr(certificate_filename(cert), render(cert))
+                count += 1
+    return count
+
+
+# --- yearly JP -------------------------------------------------------------------------------
+
+def jp_header(year: int) -> tuple[str, ...]:
+    return ("NIP", "Nama", "Unit Kerja", "Jabatan", "Golongan", f"JP {year}", "Target",
+            "Memenuhi Target")
+
+
+def jp_export(year: int, tz: str = DEFAULT_TZ, below_target_only: bool = False,
+              unit_code: str | None = None, target: int = 20
+              ) -> tuple[tuple[str, ...], Iterator[list[Any]]]:
+    """The header and streamed rows of the yearly JP report."""
+    rows = (
+        [r.nip, r.name, r.unit_name, r.position, r.grade, r.jp, r.target,
+         YES if r.meets_target else NO]
+        for r in jp_report(year, tz, below_target_only=below_target_only, unit_code=unit_code,
+                           target=target)
+    )
+    return jp_header(year), rows
+

@@ -1,0 +1,88 @@
+"""flask users import FILE: the bulk staff import from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask.cli import with_appcontext
+
+from ..extensions import db
+from ..people.services import password_error
+from .staff_import import ImportFileError, ImportRefused, apply_import, plan_import
+
+#: Above this many rows to write, the apply step shows a progress bar.
+PROGRESS_THRESHOLD = 500
+
+
+def _check_password(value: str) -> str:
+    if message := password_error(value):
+        raise click.BadParameter(message)
+    return value
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@click.option("--skip-invalid", is_flag=True, help="Import the valid rows, skip the others.")
+@click.option("--initial-password", default=None,
+              help="Password for new accounts (they must change it at first sign-in).")
+@with_appcontext
+def import_users_command(file, dry_run, skip_invalid, initial_password):
+    """Create or update accounts from a CSV or XLSX staff file (upsert by NIP)."""
+    path = Path(file)
+    try:
+        plan = plan_import(path.read_bytes(), path.name)
+    except ImportFileError as exc:
+        raise click.ClickException(str(exc)) from None
+
+    for problem in plan.problems:
+        click.echo(str(problem), err=True)
+    summary = (f"{plan.to_create} to create, {plan.to_update} to update, "
+               f"{plan.unchanged} unchanged, {plan.invalid_rows} invalid rows.")
+
+    if dry_run:
+        for row in plan.rows:
+            if row.action in ("create", "update"):
+                click.echo(f"row {row.row}: {row.action} {row.nip} {row.name}")
+        click.echo(f"Dry run, nothing written: {summary}")
+        db.session.rollback()
+        click.get_current_context().exit(1 if plan.problems else 0)
+
+    if plan.header_problems:
+        raise click.ClickException("The header row has problems; nothing imported.")
+    if plan.problems and not skip_invalid:
+        raise click.ClickException(
+            f"{len(plan.problems)} problem(s) in {plan.invalid_rows} row(s); nothing imported. "
+            "Fix the file, or use --skip-invalid to import the valid rows only.")
+
+    if plan.to_create and initial_password is None:
+        initial_password = click.prompt(
+            f"Initial password for the {plan.to_create} new account(s)", hide_input=True,
+            confirmation_prompt=True, value_proc=_check_password)
+
+    total = plan.to_create + plan.to_update
+    try:
+        if total > PROGRESS_THRESHOLD:
+            with click.progressbar(length=total, label="Importing") as bar:
+                result = apply_import(plan, initial_password=initial_password or "",
+                                      skip_invalid=skip_invalid,
+                                      progress=lambda done, _total: bar.update(done - bar.pos))
+        else:
+            result = apply_import(plan, initial_password=initial_password or "",
+                                  skip_invalid=skip_invalid)
+        db.session.commit()
+    except ImportRefused as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    except sa.exc.IntegrityError:
+        db.session.rollback()
+        raise click.ClickException(
+            "The accounts changed while importing (a NIP or email is now taken); "
+            "nothing imported. Run the import again.") from None
+    except BaseException:
+        db.session.rollback()
+        raise
+    click.echo(f"Imported {path.name}: {result.created} created, {result.updated} updated, "
+               f"{result.unchanged} unchanged, {result.skipped} skipped.")

@@ -1,0 +1,209 @@
+"""flask reports ...: completion, yearly JP and SIASN exports from the command line.
+
+The commands check their input first (course, unit, dates) and write to a
+temporary file next to ``--output``, renamed into place only when the export
+is complete: bad input or a failure leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+from flask.cli import AppGroup
+
+from ..extensions import db
+from ..models import Course, Unit
+from . import exports
+from .reports import CompletionFilters
+
+reports_cli = AppGroup("reports", help="Export completion lists and JP reports.")
+
+FORMAT = click.Choice(["csv", "xlsx"], case_sensitive=False)
+
+
+def _day(option: str, value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise click.ClickException(
+            f"{option}: {value!r} is not a date in the form YYYY-MM-DD.") from None
+
+
+def _check_unit(code: str | None) -> str | None:
+    if not code:
+        return None
+    code = code.strip().upper()
+    if db.session.scalar(sa.select(Unit.id).where(Unit.code == code)) is None:
+        raise click.ClickException(f"--unit: unknown unit code {code!r}.")
+    return code
+
+
+def _filters(course: str | None, unit: str | None, status: str | None, start: str | None,
+             end: str | None) -> CompletionFilters:
+    """Checked filters, or a one-line ClickException (exit code 1)."""
+    if course:
+        course = course.strip()
+        if db.session.scalar(sa.select(Course.id).where(Course.slug == course)) is None:
+            raise click.ClickException(f"--course: unknown course slug {course!r}.")
+    unit = _check_unit(unit)
+    date_from, date_to = _day("--from", start), _day("--to", end)
+    if date_from and date_to and date_from > date_to:
+        raise click.ClickException(
+            f"--from {date_from.isoformat()} is after --to {date_to.isoformat()}.")
+    return CompletionFilters(course=course or None, unit=unit, status=status,
+                             date_from=date_from, date_to=date_to)
+
+
+def filter_options(with_status: bool = True) -> Callable:
+    """--course, --unit, (--status,) --from and --to."""
+
+    def decorate(command: Callable) -> Callable:
+        options = [
+            click.option("--course", default=None, help="Only this course (slug)."),
+            click.option("--unit", default=None, help="Only learners of this unit (code)."),
+            click.option("--from", "date_from", default=None, metavar="YYYY-MM-DD",
+                         help="Completed (or, if not completed, enrolled) on or after this day."),
+            click.option("--to", "date_to", default=None, metavar="YYYY-MM-DD",
+                         help="Completed (or, if not completed, enrolled) on or before this day."),
+        ]
+        if with_status:
+            options.insert(2, click.option(
+                "--status", type=click.Choice(["completed", "in_progress"]), default=None,
+                help="Only completed or only unfinished enrolments."))
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return decorate
+
+
+def _output_option(help_text: str) -> Callable:
+    return click.option("--output", "-o", required=True,
+                        type=click.Path(dir_okay=False, writable=True), help=help_text)
+
+
+def _write_atomically(output: str, write: Callable[[Any], Any]) -> Any:
+    """Run ``write(binary_file)`` on a temporary file, then move it to ``output``."""
+    target = Path(output)
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+    except OSError as exc:
+        raise click.ClickException(f"--output: cannot write {output}: {exc.strerror}.") from None
+    try:
+        with os.fdopen(handle, "wb") as fh:
+            result = write(fh)
+        # mkstemp makes the file private (0600); give it the usual mode for a new file.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return result
+
+
+class _Counted:
+    """Iterate ``rows`` and remember how many went by."""
+
+    def __init__(self, rows: Iterable):
+        self.rows, self.count = rows, 0
+
+    def __iter__(self) -> Iterator:
+        for row in self.rows:
+            self.count += 1
+            yield row
+
+
+def _export(fmt: str, output: str, header, rows) -> int:
+    counted = _Counted(rows)
+
+    def write(fh) -> None:
+        if fmt.lower() == "csv":
+            for chunk in exports.stream_csv(header, counted):
+                fh.write(chunk)
+        else:
+            exports.write_xlsx(header, counted, fh)
+
+    _write_atomically(output, write)
+    return counted.count
+
+
+def _tz() -> str:
+    return current_app.config["TIMEZONE"]
+
+
+@reports_cli.command("completions")
+@click.option("--format", "fmt", type=FORMAT, required=True, help="csv or xlsx.")
+@filter_options()
+@_output_option("File to write.")
+def completions_command(fmt, course, unit, status, date_from, date_to, output):
+    """The completion list: one row per learner and course."""
+    filters = _filters(course, unit, status, date_from, date_to)
+    count = _export(fmt, output, exports.COMPLETION_HEADER,
+                    exports.completion_export_rows(filters, tz=_tz()))
+    click.echo(f"Wrote {count} rows to {output}.")
+
+
+@reports_cli.command("jp")
+@click.option("--format", "fmt", type=FORMAT, required=True, help="csv or xlsx.")
+@click.option("--year", type=click.IntRange(1900, 9999), default=None,
+              help="Calendar year (default: this year in the configured time zone).")
+@click.option("--unit", default=None, help="Only this unit (code).")
+@click.option("--below-target", is_flag=True, help="Only people below the yearly JP target.")
+@_output_option("File to write.")
+def jp_command(fmt, year, unit, below_target, output):
+    """Every active ASN's JP in a year against the yearly target."""
+    unit = _check_unit(unit)
+    year = year or datetime.now(ZoneInfo(_tz())).year
+    header, rows = exports.jp_export(year, _tz(), below_target_only=below_target,
+                                     unit_code=unit,
+                                     target=current_app.config["YEARLY_JP_TARGET"])
+    count = _export(fmt, output, header, rows)
+    click.echo(f"Wrote {count} rows to {output}.")
+
+
+@reports_cli.command("siasn")
+@click.option("--format", "fmt", type=FORMAT, required=True, help="csv or xlsx.")
+@filter_options(with_status=False)
+@_output_option("File to write.")
+def siasn_command(fmt, course, unit, date_from, date_to, output):
+    """Completions in the columns of the SIASN course history."""
+    filters = _filters(course, unit, None, date_from, date_to)
+    count = _export(fmt, output, exports.SIASN_HEADER,
+                    exports.siasn_rows(filters, current_app.config["AGENCY_NAME"], tz=_tz()))
+    click.echo(f"Wrote {count} rows to {output}.")
+
+
+@reports_cli.command("siasn-certificates")
+@filter_options(with_status=False)
+@_output_option("ZIP file to write.")
+def siasn_certificates_command(course, unit, date_from, date_to, output):
+    """A ZIP of the valid certificate PDFs of the completions, named NIP_number.pdf."""
+    from ..certificates.pdf import render_certificate
+    from ..certificates.routes import issuer, verify_url
+
+    filters = _filters(course, unit, None, date_from, date_to)
+    who = issuer()
+    render = functools.partial(_render, render_certificate, who, verify_url)
+    # verify_url builds the address with url_for, which needs a request context.
+    with current_app.test_request_context():
+        count = _write_atomically(
+            output, lambda fh: exports.write_certificates_zip(filters, fh, render, tz=_tz()))
+    click.echo(f"Wrote {count} certificates to {output}.")
+
+
+def _render(render_certificate, who, verify_url, cert) -> bytes:
+    return render_certificate(cert, who, verify_url(cert))
