@@ -50,6 +50,13 @@ def users():
                            active=active, units=_units())
 
 
+def _person(user_id: int) -> User:
+    person = db.session.get(User, user_id)
+    if person is None:
+        abort(404)
+    return person
+
+
 def _units() -> list[Unit]:
     return db.session.scalars(sa.select(Unit).order_by(Unit.code)).all()
 
@@ -106,9 +113,7 @@ def new_user():
 @role_required("admin")
 def edit_user(user_id):
     """Edit a person; deactivate or reset their password from here."""
-    person = db.session.get(User, user_id)
-    if person is None:
-        abort(404)
+    person = _person(user_id)
     form = _person_form(person)
     if form.validate_on_submit():
         try:
@@ -127,9 +132,7 @@ def edit_user(user_id):
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
 @role_required("admin")
 def set_user_active(user_id):
-    person = db.session.get(User, user_id)
-    if person is None:
-        abort(404)
+    person = _person(user_id)
     active = request.form.get("active") == "1"
     form = ReasonForm(prefix="active")
     if not active and not form.validate_on_submit():
@@ -156,9 +159,7 @@ def set_user_active(user_id):
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
 @role_required("admin")
 def reset_user_password(user_id):
-    person = db.session.get(User, user_id)
-    if person is None:
-        abort(404)
+    person = _person(user_id)
     if EmptyForm().validate_on_submit():
         password = management.reset_password(person, current_user)
         db.session.commit()

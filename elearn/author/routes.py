@@ -34,6 +34,13 @@ def _editable(slug: str) -> Course:
     return course
 
 
+def _active_module(course: Course, module_slug: str):
+    module = next((m for m in course.active_modules if m.slug == module_slug), None)
+    if module is None:
+        abort(404)
+    return module
+
+
 def _problems(exc: ContentError) -> list[str]:
     return [f"{p.file}:{p.line}: {p.text(_)}" for p in exc.problems]
 
@@ -146,9 +153,7 @@ def new_module(slug):
 @role_required(*AUTHORS)
 def edit_module(slug, module_slug):
     course = _editable(slug)
-    module = next((m for m in course.active_modules if m.slug == module_slug), None)
-    if module is None:
-        abort(404)
+    module = _active_module(course, module_slug)
     return _module_editor(course, module)
 
 
@@ -194,9 +199,7 @@ def _module_editor(course, module):
 @role_required(*AUTHORS)
 def move_module(slug, module_slug):
     course = _editable(slug)
-    module = next((m for m in course.active_modules if m.slug == module_slug), None)
-    if module is None:
-        abort(404)
+    module = _active_module(course, module_slug)
     if EmptyForm().validate_on_submit():
         authoring.move_module(course, module, -1 if request.form.get("direction") == "up" else 1)
         db.session.commit()
@@ -207,9 +210,7 @@ def move_module(slug, module_slug):
 @role_required(*AUTHORS)
 def module_status(slug, module_slug):
     course = _editable(slug)
-    module = next((m for m in course.active_modules if m.slug == module_slug), None)
-    if module is None:
-        abort(404)
+    module = _active_module(course, module_slug)
     if EmptyForm().validate_on_submit():
         state = "draft" if request.form.get("state") == "draft" else "published"
         authoring.set_module_status(module, state)

@@ -45,6 +45,11 @@ def _module(course: Course, module_slug: str, modules: list[Module]) -> tuple[in
     abort(404)
 
 
+def _congratulate(completion) -> None:
+    flash(_("Congratulations, you have completed this course and earned %(jp)d JP.",
+            jp=completion.jp), "success")
+
+
 def _flash_error(exc: progress.LearningError) -> None:
     flash(_(exc.message) % exc.params if exc.params else _(exc.message), "error")
 
@@ -152,8 +157,7 @@ def complete(slug, module_slug):
         return redirect(url_for("learn.module", slug=slug, module_slug=module_slug))
     db.session.commit()
     if completion is not None:
-        flash(_("Congratulations, you have completed this course and earned %(jp)d JP.",
-                jp=completion.jp), "success")
+        _congratulate(completion)
         return redirect(url_for("learn.course", slug=slug))
     flash(_("Module marked as completed."), "success")
     if index + 1 < len(modules):
@@ -200,8 +204,7 @@ def attempt(slug, module_slug, attempt_id):
         attempt, completion = quiz.submit_attempt(current_user, course, module, attempt, answers)
         db.session.commit()
         if completion is not None:
-            flash(_("Congratulations, you have completed this course and earned %(jp)d JP.",
-                    jp=completion.jp), "success")
+            _congratulate(completion)
         return redirect(url_for("learn.attempt", slug=slug, module_slug=module_slug,
                                 attempt_id=attempt.id))
     if attempt.submitted_at is not None:
