@@ -6,6 +6,7 @@ must not be imported.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
@@ -61,7 +62,6 @@ class _Checker:
         self.problems: list[Problem] = []
         self.course = ParsedCourse(slug=cf.slug)
         self.module_files: dict[str, str] = {}  # file name -> module slug
-        self.asset_digests: dict[str, str] = {}
 
     def where(self, path: str) -> str:
         return f"{self.cf.label}/{path}"
@@ -71,8 +71,6 @@ class _Checker:
 
     # -- files ---------------------------------------------------------------
     def classify(self) -> tuple[str | None, list[tuple[int, str, str]]]:
-        import hashlib
-
         if not SLUG.match(self.cf.slug):
             self.add("course.md", 1, N_(
                 "course folder name '%(slug)s' must be lower-case letters, digits and single "
@@ -98,7 +96,7 @@ class _Checker:
                     self.add(path, 1, N_("file is larger than 10 MB"))
                     continue
                 self.course.assets[path] = data
-                self.asset_digests[path] = hashlib.sha256(data).hexdigest()
+                self.course.asset_sha256[path] = hashlib.sha256(data).hexdigest()
             else:
                 self.add(path, 1, N_(
                     "unsupported file type '%(suffix)s' (allowed: images %(images)s; "
@@ -311,7 +309,7 @@ class _Checker:
         if (slug := self._module_slug(target)) is not None:
             return self.module_url(self.cf.slug, slug)
         if target in self.course.assets:
-            return self.asset_url(self.cf.slug, target, self.asset_digests[target])
+            return self.asset_url(self.cf.slug, target, self.course.asset_sha256[target])
         return None
 
     # -- all -----------------------------------------------------------------

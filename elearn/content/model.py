@@ -102,4 +102,6 @@ class ParsedCourse:
     description_html: str = ""
     modules: list[ParsedModule] = field(default_factory=list)
     assets: dict[str, bytes] = field(default_factory=dict)
+    #: SHA-256 of each asset, by path.
+    asset_sha256: dict[str, str] = field(default_factory=dict)
     content_hash: str = ""

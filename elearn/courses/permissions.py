@@ -5,11 +5,6 @@ from __future__ import annotations
 from ..models import Course, User
 
 
-def can_author(user: User) -> bool:
-    """Instructors and admins may create courses."""
-    return user.is_authenticated and user.role in ("instructor", "admin")
-
-
 def can_edit_course(user: User, course: Course) -> bool:
     """Admins, and instructors listed in the course's front matter."""
     if not user.is_authenticated or not user.active:

@@ -139,11 +139,9 @@ def _apply_modules(course: Course, parsed: ParsedCourse, result: SaveResult,
 
 
 def _apply_assets(course: Course, parsed: ParsedCourse) -> None:
-    import hashlib
-
     existing = {a.path: a for a in course.assets}
     for path, data in parsed.assets.items():
-        digest = hashlib.sha256(data).hexdigest()
+        digest = parsed.asset_sha256[path]
         asset = existing.pop(path, None)
         if asset is None:
             asset = CourseAsset(path=path)

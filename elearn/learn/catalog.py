@@ -19,7 +19,7 @@ from ..models import (
     Module,
     User,
 )
-from .progress import CourseProgress, course_progress, jp_in_year
+from .progress import CourseProgress, course_progress, covers, jp_in_year
 
 
 def _visible_to(user: User):
@@ -27,9 +27,7 @@ def _visible_to(user: User):
     visible = Course.status == "published"
     if user.role == "admin":
         return visible
-    assigned = sa.select(Assignment.course_id).where(sa.or_(
-        Assignment.user_id == user.id,
-        Assignment.unit_id == user.unit_id if user.unit_id is not None else sa.false()))
+    assigned = sa.select(Assignment.course_id).where(covers(user))
     return visible & (Course.restricted.is_(False) | Course.id.in_(assigned))
 
 
@@ -125,12 +123,9 @@ def dashboard(user: User, target_tz: str) -> Dashboard:
     certificates = {c.course_id: c for c in db.session.scalars(
         sa.select(Certificate).where(Certificate.user_id == user.id,
                                      Certificate.status != "replaced"))}
-    assignment_filter = [Assignment.user_id == user.id]
-    if user.unit_id is not None:
-        assignment_filter.append(Assignment.unit_id == user.unit_id)
     assignments = db.session.execute(
         sa.select(Assignment.course_id, sa.func.min(Assignment.due_date))
-        .join(Course).where(sa.or_(*assignment_filter), Course.status == "published")
+        .join(Course).where(covers(user), Course.status == "published")
         .group_by(Assignment.course_id)).all()
     due = dict(assignments)
     assigned_courses = {c.id: c for c in db.session.scalars(

@@ -42,11 +42,16 @@ def published_modules(course: Course) -> list[Module]:
     return [m for m in course.active_modules if m.status == "published"]
 
 
-def is_assigned(user: User, course: Course) -> bool:
+def covers(user: User):
+    """SQL condition: the assignment names the user, or the user's unit."""
     conditions = [Assignment.user_id == user.id]
     if user.unit_id is not None:
         conditions.append(Assignment.unit_id == user.unit_id)
-    stmt = sa.select(Assignment.id).where(Assignment.course_id == course.id, sa.or_(*conditions))
+    return sa.or_(*conditions)
+
+
+def is_assigned(user: User, course: Course) -> bool:
+    stmt = sa.select(Assignment.id).where(Assignment.course_id == course.id, covers(user))
     return db.session.scalar(stmt.limit(1)) is not None
 
 
