@@ -77,6 +77,8 @@ class _Checker:
                 "hyphens"), slug=self.cf.slug)
         modules: list[tuple[int, str, str]] = []
         course_text = None
+        for path, reason in sorted(self.cf.refused.items()):
+            self.add(path, 1, reason)
         for path, data in sorted(self.cf.files.items()):
             suffix = PurePosixPath(path).suffix.lower()
             if path == "course.md":
@@ -103,7 +105,8 @@ class _Checker:
                     "attachments %(attachments)s)"), suffix=suffix or path,
                     images=", ".join(sorted(IMAGE_TYPES)),
                     attachments=", ".join(sorted(ATTACHMENT_TYPES)))
-        if course_text is None and "course.md" not in self.cf.files:
+        if course_text is None and "course.md" not in self.cf.files \
+                and "course.md" not in self.cf.refused:
             self.add("course.md", 1, N_("course.md is missing"))
         return course_text, modules
 
