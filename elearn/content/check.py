@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from .files import MAX_FILE_BYTES, CourseFiles
 from .frontmatter import FrontMatter, split_front_matter
+from .limits import MAX_FILE_CHARS, markdown_problems
 from .model import N_, ParsedCourse, ParsedModule, Problem
 from .quiz import parse_questions
 from .render import is_relative_target, render_inline, render_markdown
@@ -181,10 +182,28 @@ class _Checker:
         return value
 
     # -- course.md -----------------------------------------------------------
+    def within_limits(self, path: str, text: str, fm: FrontMatter | None = None) -> bool:
+        """Report what breaks the Markdown limits; only text within them is rendered."""
+        if len(text) > MAX_FILE_CHARS:
+            self.add(path, 1, N_(
+                "the file has %(count)d characters; at most %(limit)d are allowed "
+                "(split it into several modules)"), count=len(text), limit=MAX_FILE_CHARS)
+            return False
+        if fm is None:
+            return True
+        found = markdown_problems(fm.body, fm.body_line)
+        for line, message, params in found:
+            self.add(path, line, message, **params)
+        return not found
+
     def check_course_file(self, text: str) -> None:
         c, path = self.course, "course.md"
         c.source = self.cf.files[path].decode("utf-8")  # verbatim, for a byte-exact export
+        if not self.within_limits(path, text):
+            return
         fm = self.front_matter(path, text)
+        if not self.within_limits(path, text, fm):
+            return
         self.check_keys(path, fm, COURSE_KEYS, COURSE_REQUIRED)
         c.title = self.text_value(path, fm, "title", 200)
         c.summary = self.text_value(path, fm, "summary", 300)
@@ -226,9 +245,11 @@ class _Checker:
     # -- modules -------------------------------------------------------------
     def check_module(self, position: int, slug: str, path: str) -> ParsedModule | None:
         text = self.decode(path, self.cf.files[path])
-        if text is None:
+        if text is None or not self.within_limits(path, text):
             return None
         fm = self.front_matter(path, text)
+        if not self.within_limits(path, text, fm):
+            return None
         kind = fm.data.get("type", "lesson")
         if kind not in ("lesson", "quiz"):
             self.add(path, fm.lines.get("type", 1), N_(

@@ -18,6 +18,8 @@ from bleach.css_sanitizer import CSSSanitizer
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from .limits import MarkdownTooComplex, markdown_problems
+
 ALLOWED_TAGS = frozenset({
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s",
     "del", "ins", "sub", "sup", "mark", "small", "code", "pre", "kbd", "samp", "blockquote",
@@ -92,7 +94,13 @@ class _RewriteLinksExtension(Extension):
 
 
 def render_markdown(text: str, resolve: LinkResolver | None = None) -> str:
-    """Render ``text`` to sanitised HTML, rewriting relative links with ``resolve``."""
+    """Render ``text`` to sanitised HTML, rewriting relative links with ``resolve``.
+
+    Raises MarkdownTooComplex for text outside the limits in limits.py (the
+    checker reports those first; this guards any other caller).
+    """
+    if markdown_problems(text):
+        raise MarkdownTooComplex(text[:80])
     extensions = [
         "tables", "fenced_code", "footnotes", "admonition", "attr_list", "sane_lists",
         "toc", _RewriteLinksExtension(resolve),
