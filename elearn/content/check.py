@@ -40,7 +40,7 @@ def default_module_url(course_slug: str, module_slug: str) -> str:
 
 
 def default_asset_url(course_slug: str, path: str, digest: str) -> str:
-    return f"/courses/{course_slug}/files/{digest[:12]}/{path}"
+    return f"/courses/{course_slug}/files/{digest}/{path}"
 
 
 def find_course_folders(path: str | Path) -> list[Path]:
