@@ -44,20 +44,25 @@ def default_asset_url(course_slug: str, path: str, digest: str) -> str:
 
 
 def find_course_folders(path: str | Path) -> list[Path]:
-    """``path`` itself if it is a course folder, else its course subfolders."""
+    """``path`` itself if it is a course folder, else its course subfolders.
+
+    A subfolder that is a symbolic link is skipped: it could lead anywhere.
+    """
     root = Path(path)
     if (root / "course.md").is_file():
         return [root]
-    return sorted(p for p in root.iterdir() if p.is_dir() and (p / "course.md").is_file())
+    return sorted(p for p in root.iterdir()
+                  if not p.is_symlink() and p.is_dir() and (p / "course.md").is_file())
 
 
 class _Checker:
     def __init__(self, cf: CourseFiles,
                  module_url: Callable[[str, str], str],
                  asset_url: Callable[[str, str, str], str],
-                 require_modules: bool = True):
+                 require_modules: bool = True, render_only: str | None = None):
         self.cf = cf
         self.require_modules = require_modules
+        self.render_only = render_only
         self.module_url = module_url
         self.asset_url = asset_url
         self.problems: list[Problem] = []
@@ -240,7 +245,8 @@ class _Checker:
         if not c.description:
             self.add(path, fm.end_line, N_("course.md needs a description after the front matter"))
         self.check_links(path, fm.body, fm.body_line)
-        c.description_html = render_markdown(fm.body, self.resolver)
+        if self.render_only is None:
+            c.description_html = render_markdown(fm.body, self.resolver)
 
     # -- modules -------------------------------------------------------------
     def check_module(self, position: int, slug: str, path: str) -> ParsedModule | None:
@@ -264,6 +270,7 @@ class _Checker:
             source=self.cf.files[path].decode("utf-8"), body=fm.body.strip(),
         )
         self.check_links(path, fm.body, fm.body_line)
+        render = self.render_only is None or self.render_only == slug
         if kind == "quiz":
             module.pass_score = self.int_value(path, fm, "pass_score", 0, 100, 70)
             module.max_attempts = self.int_value(path, fm, "max_attempts", 0, 1000, 3)
@@ -271,8 +278,8 @@ class _Checker:
             module.shuffle_questions = self.bool_value(path, fm, "shuffle_questions")
             intro, questions, problems = parse_questions(fm.body, fm.body_line, self.where(path))
             self.problems.extend(problems)
-            module.body_html = render_markdown(intro, self.resolver) if intro else ""
-            for q in questions:
+            module.body_html = render_markdown(intro, self.resolver) if intro and render else ""
+            for q in questions if render else ():
                 q.prompt_html = render_markdown(q.prompt, self.resolver)
                 q.explanation_html = (
                     render_markdown(q.explanation, self.resolver) if q.explanation else "")
@@ -282,7 +289,8 @@ class _Checker:
         else:
             if not module.body:
                 self.add(path, fm.end_line, N_("the lesson has no text after the front matter"))
-            module.body_html = render_markdown(fm.body, self.resolver)
+            if render:
+                module.body_html = render_markdown(fm.body, self.resolver)
         return module
 
     # -- links ---------------------------------------------------------------
@@ -370,12 +378,14 @@ def check_course(
     asset_url: Callable[[str, str, str], str] = default_asset_url,
     *,
     require_modules: bool = True,
+    render_only: str | None = None,
 ) -> tuple[ParsedCourse, list[Problem]]:
     """Check and render a course; the course is importable only if no problems.
 
     ``require_modules=False`` accepts a course without modules yet (a draft
-    started in the web editor).
+    started in the web editor). ``render_only`` (a module slug, for the
+    editor preview) checks everything but renders that module only.
     """
-    checker = _Checker(cf, module_url, asset_url, require_modules)
+    checker = _Checker(cf, module_url, asset_url, require_modules, render_only)
     course = checker.run()
     return course, checker.problems

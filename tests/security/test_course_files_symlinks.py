@@ -161,3 +161,13 @@ def test_web_upload_of_a_zip_with_a_symlink_shows_the_problem(app, client, auth,
     assert "media/env.txt" in html
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(CourseAsset)) == 0
+
+
+def test_a_symlinked_course_folder_is_not_picked_up_from_a_parent(runner, tmp_path):
+    elsewhere = _write(tmp_path / "elsewhere" / "kursus-lain")
+    courses = tmp_path / "content"
+    _write(courses / "pelayanan-publik")
+    os.symlink(elsewhere, courses / "kursus-tautan")
+    result = runner.invoke(args=["content", "check", str(courses)])
+    assert result.exit_code == 0, result.output
+    assert "1 course(s) checked" in result.output

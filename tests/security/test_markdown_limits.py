@@ -194,3 +194,11 @@ def test_the_editor_preview_of_pathological_text_answers_quickly(app, client, ma
 def test_lesson_helper_text_is_unaffected():
     _, problems = check_course(make_course({"01-pengantar.md": LESSON_MD}))
     assert problems == []
+
+
+def test_the_preview_renders_only_the_module_being_edited():
+    course, problems = check_course(make_course(), render_only="kuis")
+    assert problems == []
+    rendered = {m.slug: m for m in course.modules}
+    assert rendered["pengantar"].body_html == "" and course.description_html == ""
+    assert rendered["kuis"].questions[0].prompt_html
