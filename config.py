@@ -55,6 +55,14 @@ class Config:
     PAGE_SIZE = 25
     #: Largest request accepted, in bytes (zipped course uploads).
     MAX_CONTENT_LENGTH = 60 * 1024 * 1024
+    #: Zipped course uploads: most entries (files and folders) in one archive,
+    ZIP_MAX_ENTRIES = 1000
+    #: largest unpacked file (the checker refuses course files over 10 MB anyway),
+    ZIP_MAX_FILE_BYTES = 10 * 1024 * 1024
+    #: largest unpacked total, counted while unpacking,
+    ZIP_MAX_TOTAL_BYTES = 100 * 1024 * 1024
+    #: and largest unpacked/packed ratio of an entry over 1 MB (zip bombs).
+    ZIP_MAX_RATIO = 100
     TESTING = False
 
 

@@ -82,7 +82,8 @@ def course(app):
     """The course, and a certificate of some other learner; returns path values."""
     with app.app_context():
         result = save_course(make_course({
-            "course.md": COURSE_MD.replace('["198507202010012001"]', f'["{NIPS["instructor"]}"]'),
+            "course.md": COURSE_MD.replace('["198507202010012001"]', f'["{NIPS["instructor"]}"]')
+            .replace("jp: 2", "jp: 2\ncover: media/a.png"),
             "media/a.png": PNG}))
         owner = create_user(PersonData(nip="199105052015031001", full_name="Pemilik"), "x" * 10)
         completion = CourseCompletion(user=owner, course=result.course, course_version=1, jp=2)
@@ -95,7 +96,7 @@ def course(app):
         db.session.add_all([assignment, staff_import])
         db.session.commit()
         asset = result.course.assets[0]
-        return {"asset": f"{C}/files/{asset.sha256[:12]}/media/a.png", "cert": cert.id,
+        return {"asset": f"{C}/files/{asset.sha256}/media/a.png", "cert": cert.id,
                 "owner": owner.id, "unit": unit.id,
                 "assignment": assignment.id, "staff_import": staff_import.id}
 

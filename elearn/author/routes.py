@@ -6,14 +6,14 @@ import io
 import zipfile
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.forms import EmptyForm
 from ..auth.guards import role_required
 from ..content import read_zip
-from ..content.files import CourseFilesError
+from ..content.files import CourseFilesError, ZipLimits
 from ..courses import authoring
 from ..courses.permissions import can_edit_course
 from ..courses.store import ContentError, course_files, get_course
@@ -234,6 +234,14 @@ def export_zip(slug):
                      download_name=f"{course.slug}.zip")
 
 
+def _zip_limits() -> ZipLimits:
+    config = current_app.config
+    return ZipLimits(max_entries=config["ZIP_MAX_ENTRIES"],
+                     max_file_bytes=config["ZIP_MAX_FILE_BYTES"],
+                     max_total_bytes=config["ZIP_MAX_TOTAL_BYTES"],
+                     max_ratio=config["ZIP_MAX_RATIO"])
+
+
 @bp.route("/upload", methods=["GET", "POST"])
 @role_required(*AUTHORS)
 def upload():
@@ -243,10 +251,10 @@ def upload():
     if form.validate_on_submit():
         upload = form.archive.data
         try:
-            cf = read_zip(upload.read(), upload.filename or "course.zip")
+            cf = read_zip(upload.stream, upload.filename or "course.zip", _zip_limits())
             result = authoring.upload_course(cf, current_user)
         except CourseFilesError as exc:
-            problems = [exc.text(_)]
+            problems = exc.texts(_)
         except PermissionError:
             problems = [_("A course with this short name exists and you are not one of its "
                           "instructors.")]

@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from .files import MAX_FILE_BYTES, CourseFiles
 from .frontmatter import FrontMatter, split_front_matter
+from .limits import MAX_FILE_CHARS, markdown_problems
 from .model import N_, ParsedCourse, ParsedModule, Problem
 from .quiz import parse_questions
 from .render import is_relative_target, render_inline, render_markdown
@@ -39,24 +40,29 @@ def default_module_url(course_slug: str, module_slug: str) -> str:
 
 
 def default_asset_url(course_slug: str, path: str, digest: str) -> str:
-    return f"/courses/{course_slug}/files/{digest[:12]}/{path}"
+    return f"/courses/{course_slug}/files/{digest}/{path}"
 
 
 def find_course_folders(path: str | Path) -> list[Path]:
-    """``path`` itself if it is a course folder, else its course subfolders."""
+    """``path`` itself if it is a course folder, else its course subfolders.
+
+    A subfolder that is a symbolic link is skipped: it could lead anywhere.
+    """
     root = Path(path)
     if (root / "course.md").is_file():
         return [root]
-    return sorted(p for p in root.iterdir() if p.is_dir() and (p / "course.md").is_file())
+    return sorted(p for p in root.iterdir()
+                  if not p.is_symlink() and p.is_dir() and (p / "course.md").is_file())
 
 
 class _Checker:
     def __init__(self, cf: CourseFiles,
                  module_url: Callable[[str, str], str],
                  asset_url: Callable[[str, str, str], str],
-                 require_modules: bool = True):
+                 require_modules: bool = True, render_only: str | None = None):
         self.cf = cf
         self.require_modules = require_modules
+        self.render_only = render_only
         self.module_url = module_url
         self.asset_url = asset_url
         self.problems: list[Problem] = []
@@ -77,6 +83,8 @@ class _Checker:
                 "hyphens"), slug=self.cf.slug)
         modules: list[tuple[int, str, str]] = []
         course_text = None
+        for path, reason in sorted(self.cf.refused.items()):
+            self.add(path, 1, reason)
         for path, data in sorted(self.cf.files.items()):
             suffix = PurePosixPath(path).suffix.lower()
             if path == "course.md":
@@ -103,7 +111,8 @@ class _Checker:
                     "attachments %(attachments)s)"), suffix=suffix or path,
                     images=", ".join(sorted(IMAGE_TYPES)),
                     attachments=", ".join(sorted(ATTACHMENT_TYPES)))
-        if course_text is None and "course.md" not in self.cf.files:
+        if course_text is None and "course.md" not in self.cf.files \
+                and "course.md" not in self.cf.refused:
             self.add("course.md", 1, N_("course.md is missing"))
         return course_text, modules
 
@@ -178,10 +187,28 @@ class _Checker:
         return value
 
     # -- course.md -----------------------------------------------------------
+    def within_limits(self, path: str, text: str, fm: FrontMatter | None = None) -> bool:
+        """Report what breaks the Markdown limits; only text within them is rendered."""
+        if len(text) > MAX_FILE_CHARS:
+            self.add(path, 1, N_(
+                "the file has %(count)d characters; at most %(limit)d are allowed "
+                "(split it into several modules)"), count=len(text), limit=MAX_FILE_CHARS)
+            return False
+        if fm is None:
+            return True
+        found = markdown_problems(fm.body, fm.body_line)
+        for line, message, params in found:
+            self.add(path, line, message, **params)
+        return not found
+
     def check_course_file(self, text: str) -> None:
         c, path = self.course, "course.md"
         c.source = self.cf.files[path].decode("utf-8")  # verbatim, for a byte-exact export
+        if not self.within_limits(path, text):
+            return
         fm = self.front_matter(path, text)
+        if not self.within_limits(path, text, fm):
+            return
         self.check_keys(path, fm, COURSE_KEYS, COURSE_REQUIRED)
         c.title = self.text_value(path, fm, "title", 200)
         c.summary = self.text_value(path, fm, "summary", 300)
@@ -218,14 +245,17 @@ class _Checker:
         if not c.description:
             self.add(path, fm.end_line, N_("course.md needs a description after the front matter"))
         self.check_links(path, fm.body, fm.body_line)
-        c.description_html = render_markdown(fm.body, self.resolver)
+        if self.render_only is None:
+            c.description_html = render_markdown(fm.body, self.resolver)
 
     # -- modules -------------------------------------------------------------
     def check_module(self, position: int, slug: str, path: str) -> ParsedModule | None:
         text = self.decode(path, self.cf.files[path])
-        if text is None:
+        if text is None or not self.within_limits(path, text):
             return None
         fm = self.front_matter(path, text)
+        if not self.within_limits(path, text, fm):
+            return None
         kind = fm.data.get("type", "lesson")
         if kind not in ("lesson", "quiz"):
             self.add(path, fm.lines.get("type", 1), N_(
@@ -240,6 +270,7 @@ class _Checker:
             source=self.cf.files[path].decode("utf-8"), body=fm.body.strip(),
         )
         self.check_links(path, fm.body, fm.body_line)
+        render = self.render_only is None or self.render_only == slug
         if kind == "quiz":
             module.pass_score = self.int_value(path, fm, "pass_score", 0, 100, 70)
             module.max_attempts = self.int_value(path, fm, "max_attempts", 0, 1000, 3)
@@ -247,8 +278,8 @@ class _Checker:
             module.shuffle_questions = self.bool_value(path, fm, "shuffle_questions")
             intro, questions, problems = parse_questions(fm.body, fm.body_line, self.where(path))
             self.problems.extend(problems)
-            module.body_html = render_markdown(intro, self.resolver) if intro else ""
-            for q in questions:
+            module.body_html = render_markdown(intro, self.resolver) if intro and render else ""
+            for q in questions if render else ():
                 q.prompt_html = render_markdown(q.prompt, self.resolver)
                 q.explanation_html = (
                     render_markdown(q.explanation, self.resolver) if q.explanation else "")
@@ -258,7 +289,8 @@ class _Checker:
         else:
             if not module.body:
                 self.add(path, fm.end_line, N_("the lesson has no text after the front matter"))
-            module.body_html = render_markdown(fm.body, self.resolver)
+            if render:
+                module.body_html = render_markdown(fm.body, self.resolver)
         return module
 
     # -- links ---------------------------------------------------------------
@@ -346,12 +378,14 @@ def check_course(
     asset_url: Callable[[str, str, str], str] = default_asset_url,
     *,
     require_modules: bool = True,
+    render_only: str | None = None,
 ) -> tuple[ParsedCourse, list[Problem]]:
     """Check and render a course; the course is importable only if no problems.
 
     ``require_modules=False`` accepts a course without modules yet (a draft
-    started in the web editor).
+    started in the web editor). ``render_only`` (a module slug, for the
+    editor preview) checks everything but renders that module only.
     """
-    checker = _Checker(cf, module_url, asset_url, require_modules)
+    checker = _Checker(cf, module_url, asset_url, require_modules, render_only)
     course = checker.run()
     return course, checker.problems

@@ -7,6 +7,7 @@ from typing import Any
 
 import yaml
 
+from .limits import MAX_FRONT_MATTER_CHARS, MAX_FRONT_MATTER_DEPTH
 from .model import N_, Problem
 
 
@@ -35,7 +36,13 @@ def split_front_matter(text: str, file: str) -> tuple[FrontMatter, list[Problem]
         ]
     yaml_text = "\n".join(lines[1:end])
     fm = FrontMatter(body="\n".join(lines[end + 1:]), body_line=end + 2, end_line=end + 1)
+    if len(yaml_text) > MAX_FRONT_MATTER_CHARS:
+        return fm, [Problem(file, 2, N_(
+            "the front matter is longer than %(limit)d characters"),
+            {"limit": MAX_FRONT_MATTER_CHARS})]
     try:
+        if (problem := _unsafe_shape(yaml_text, file)) is not None:
+            return fm, [problem]
         node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(yaml_text)
     except yaml.MarkedYAMLError as exc:
@@ -43,6 +50,9 @@ def split_front_matter(text: str, file: str) -> tuple[FrontMatter, list[Problem]
         line = 2 + (mark.line if mark else 0)
         reason = (exc.problem or "invalid YAML").strip()
         return fm, [Problem(file, line, N_("invalid YAML: %(reason)s"), {"reason": reason})]
+    except yaml.YAMLError as exc:
+        return fm, [Problem(file, 2, N_("invalid YAML: %(reason)s"),
+                            {"reason": str(exc).strip()[:200]})]
     if data is None:
         return fm, []
     if not isinstance(node, yaml.MappingNode) or not isinstance(data, dict):
@@ -56,3 +66,26 @@ def split_front_matter(text: str, file: str) -> tuple[FrontMatter, list[Problem]
         fm.lines[key] = line
     fm.data = {str(k): v for k, v in data.items()}
     return fm, problems
+
+
+def _unsafe_shape(yaml_text: str, file: str) -> Problem | None:
+    """Refuse anchors and aliases (billion laughs) and deep nesting, reading events only.
+
+    The event parser is not recursive and expands nothing, so this is linear
+    and safe before the recursive composer runs.
+    """
+    depth = 0
+    for event in yaml.parse(yaml_text, Loader=yaml.SafeLoader):
+        line = 2 + event.start_mark.line
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            return Problem(file, line, N_(
+                "YAML anchors and aliases (&name, *name) are not allowed"))
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_FRONT_MATTER_DEPTH:
+                return Problem(file, line, N_(
+                    "the front matter is nested more than %(limit)d levels deep"),
+                    {"limit": MAX_FRONT_MATTER_DEPTH})
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return None

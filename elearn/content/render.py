@@ -18,6 +18,8 @@ from bleach.css_sanitizer import CSSSanitizer
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from .limits import MarkdownTooComplex, markdown_problems
+
 ALLOWED_TAGS = frozenset({
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "u", "s",
     "del", "ins", "sub", "sup", "mark", "small", "code", "pre", "kbd", "samp", "blockquote",
@@ -32,19 +34,51 @@ def _img_attribute(tag: str, name: str, value: str) -> bool:
     return name in ("alt", "title", "width", "height", "loading")
 
 
+#: Every id from content starts with this, so content can never take a
+#: layout id (``main``) and in-page links (toc, footnotes) follow along.
+ID_PREFIX = "isi-"
+#: The only classes content may carry: admonitions, footnotes, the table of
+#: contents and code languages. Never the site's alert or button classes.
+CONTENT_CLASSES = frozenset({
+    "admonition", "admonition-title", "note", "tip", "hint", "important", "warning",
+    "caution", "attention", "danger", "error", "info", "footnote", "footnote-ref",
+    "footnote-backref", "toc", "toctitle",
+})
+_LANGUAGE_CLASS = re.compile(r"^language-[a-z0-9+#-]{1,30}$")
+
+
+def _content_class(token: str) -> bool:
+    return token in CONTENT_CLASSES or bool(_LANGUAGE_CLASS.match(token))
+
+
+def _allowed_classes(value: str) -> str:
+    return " ".join(token for token in value.split() if _content_class(token))
+
+
+def _id_or_class(names: tuple[str, ...]):
+    def allow(tag: str, name: str, value: str) -> bool:
+        if name == "id":
+            return value.startswith(ID_PREFIX)
+        if name == "class":
+            return bool(value.split()) and all(_content_class(t) for t in value.split())
+        return name in names
+    return allow
+
+
 ALLOWED_ATTRIBUTES = {
-    "a": ["href", "title", "id", "class", "rel"],
+    "a": _id_or_class(("href", "title", "rel")),
     "img": _img_attribute,
     "th": ["colspan", "rowspan", "align", "style"],
     "td": ["colspan", "rowspan", "align", "style"],
     "ol": ["start"],
-    "code": ["class"],
+    "code": _id_or_class(()),
     "abbr": ["title"],
-    "div": ["class", "id"],
-    "p": ["class"],
-    "li": ["id"],
-    "sup": ["id", "class"],
-    "h2": ["id"], "h3": ["id"], "h4": ["id"], "h5": ["id"], "h6": ["id"],
+    "div": _id_or_class(()),
+    "p": _id_or_class(()),
+    "li": _id_or_class(()),
+    "sup": _id_or_class(()),
+    "h2": _id_or_class(()), "h3": _id_or_class(()), "h4": _id_or_class(()),
+    "h5": _id_or_class(()), "h6": _id_or_class(()),
 }
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto", "tel"})
 # Only text alignment survives in style attributes (the tables extension uses it).
@@ -69,6 +103,15 @@ class _RewriteLinks(Treeprocessor):
         for element in root.iter():
             if element.tag == "h1":  # the module title is the page's only h1
                 element.tag = "h2"
+            if (element_id := element.get("id")) is not None:
+                element.set("id", ID_PREFIX + element_id)
+            if (classes := element.get("class")) is not None:
+                if kept := _allowed_classes(classes):
+                    element.set("class", kept)
+                else:
+                    del element.attrib["class"]
+            if element.tag == "a" and element.get("href", "").startswith("#"):
+                element.set("href", "#" + ID_PREFIX + element.get("href")[1:])
             attr = {"a": "href", "img": "src"}.get(element.tag)
             if not attr:
                 continue
@@ -92,7 +135,13 @@ class _RewriteLinksExtension(Extension):
 
 
 def render_markdown(text: str, resolve: LinkResolver | None = None) -> str:
-    """Render ``text`` to sanitised HTML, rewriting relative links with ``resolve``."""
+    """Render ``text`` to sanitised HTML, rewriting relative links with ``resolve``.
+
+    Raises MarkdownTooComplex for text outside the limits in limits.py (the
+    checker reports those first; this guards any other caller).
+    """
+    if markdown_problems(text):
+        raise MarkdownTooComplex(text[:80])
     extensions = [
         "tables", "fenced_code", "footnotes", "admonition", "attr_list", "sane_lists",
         "toc", _RewriteLinksExtension(resolve),

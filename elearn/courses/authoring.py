@@ -130,7 +130,7 @@ def _with_module(course: Course, module: Module | None, slug: str, draft: Module
 def preview_module(course: Course, module: Module | None, slug: str, draft: ModuleDraft):
     """Render the module as it would be saved, with any problems, writing nothing."""
     parsed, problems = check_course(_with_module(course, module, slug, draft),
-                                    require_modules=False)
+                                    require_modules=False, render_only=slug)
     rendered = next((m for m in parsed.modules if m.slug == slug), None)
     return rendered, problems
 

@@ -6,12 +6,14 @@ import sys
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
 from flask.cli import AppGroup
 
 from ..content import check_course, find_course_folders, read_folder, write_folder
 from ..content.files import CourseFilesError
 from ..extensions import db
-from .store import ContentError, course_files, get_course, save_course
+from ..models import Course
+from .store import ContentError, course_files, get_course, rerender_course, save_course
 
 content_cli = AppGroup("content", help="Check, import and export Markdown courses.")
 
@@ -86,3 +88,19 @@ def export_command(slug, dest):
         raise click.ClickException(f"no course with slug '{slug}'")
     target = write_folder(course_files(course), dest)
     click.echo(f"Exported {slug} (version {course.version}) to {target}.")
+
+
+@content_cli.command("rerender")
+def rerender_command():
+    """Render every stored course again (run once after an upgrade changes rendering)."""
+    failed = 0
+    courses = db.session.scalars(sa.select(Course).order_by(Course.slug)).all()
+    for course in courses:
+        problems = rerender_course(course)
+        for problem in problems:
+            click.echo(f"{course.slug}: {problem}", err=True)
+        failed += bool(problems)
+    db.session.commit()
+    click.echo(f"{len(courses) - failed} course(s) rendered again, {failed} left unchanged.")
+    if failed:
+        sys.exit(1)

@@ -156,6 +156,27 @@ def _apply_assets(course: Course, parsed: ParsedCourse) -> None:
         course.assets.remove(asset)
 
 
+def rerender_course(course: Course) -> list[Problem]:
+    """Render the stored sources again with the current renderer; nothing else changes.
+
+    For an upgrade that changes rendering (asset URLs, id prefixes): the
+    course keeps its version, statuses and progress. Retired modules are not
+    shown to anyone and keep their HTML. Returns the problems (and changes
+    nothing) if the stored course no longer passes the checker.
+    """
+    parsed, problems = check_course(course_files(course), require_modules=False)
+    if problems:
+        return problems
+    course.description_html = parsed.description_html
+    rendered = {pm.slug: pm for pm in parsed.modules}
+    for module in course.active_modules:
+        if (pm := rendered.get(module.slug)) is not None:
+            module.body_html = pm.body_html
+            module.quiz = pm.quiz_dict()
+    db.session.flush()
+    return []
+
+
 def course_files(course: Course) -> CourseFiles:
     """The course as its folder: course.md, active module files and assets."""
     files = {"course.md": course.source.encode("utf-8")}

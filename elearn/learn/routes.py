@@ -3,6 +3,10 @@ the rules live in progress.py and quiz.py."""
 
 from __future__ import annotations
 
+import json
+import unicodedata
+from urllib.parse import quote
+
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -231,12 +235,16 @@ def _answers_from(form, questions: list[quiz.ShownQuestion]) -> dict:
 @bp.route("/courses/<slug>/files/<digest>/<path:path>")
 @login_required
 def course_file(slug, digest, path):
-    """An image or attachment of a course; the digest in the URL makes it cacheable."""
+    """An image or attachment of a course; the digest in the URL makes it cacheable.
+
+    Only by its full SHA-256, and, for learners, only if the course page or a
+    published module links it (drafts and unlinked files stay private).
+    """
     course = _course_for_learner(slug)
     asset = db.session.scalar(
         sa.select(CourseAsset).options(undefer(CourseAsset.data))
         .where(CourseAsset.course_id == course.id, CourseAsset.path == path))
-    if asset is None or not asset.sha256.startswith(digest):
+    if asset is None or asset.sha256 != digest or not _asset_in_use(course, asset):
         abort(404)
     if request.if_none_match and asset.sha256 in request.if_none_match:
         response = current_app.response_class(status=304)
@@ -245,6 +253,25 @@ def course_file(slug, digest, path):
     response.headers["Cache-Control"] = f"private, max-age={ONE_YEAR}, immutable"
     response.headers["ETag"] = f'"{asset.sha256}"'
     if not asset.content_type.startswith("image/"):
-        filename = asset.path.rsplit("/", 1)[-1]
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response.headers["Content-Disposition"] = _attachment(asset.path.rsplit("/", 1)[-1])
     return response
+
+
+def _asset_in_use(course: Course, asset: CourseAsset) -> bool:
+    """Rendered HTML holds each linked file's full digest (fixed at import), so a
+    substring test on the stored HTML tells whether it is linked; no parsing."""
+    if can_edit_course(current_user, course) or asset.path == course.cover_path:
+        return True
+    marker = f"/files/{asset.sha256}/"
+    if marker in (course.description_html or ""):
+        return True
+    return any(marker in (module.body_html or "")
+               or (module.quiz is not None and marker in json.dumps(module.quiz))
+               for module in progress.published_modules(course))
+
+
+def _attachment(filename: str) -> str:
+    """Content-Disposition for any file name: an ASCII fallback and RFC 5987 UTF-8."""
+    fallback = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+    fallback = "".join(c if c.isalnum() or c in " .-_()" else "_" for c in fallback).strip()
+    return f"attachment; filename=\"{fallback or 'file'}\"; filename*=UTF-8''{quote(filename)}"

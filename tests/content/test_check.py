@@ -204,7 +204,7 @@ Catatan kaki[^1].
     assert "<table>" in html and "<td>KTP</td>" in html
     assert '<div class="admonition tip">' in html
     assert 'class="footnote-ref"' in html
-    assert '<h2 id="mengapa">Mengapa</h2>' in html
+    assert '<h2 id="isi-mengapa">Mengapa</h2>' in html
 
 
 def test_every_problem_of_a_broken_course_is_reported_at_once():
