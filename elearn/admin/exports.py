@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -36,6 +37,11 @@ from .reports import (
     jp_report,
 )
 from .reports import certificate_ids as certificate_ids_select
+
+log = logging.getLogger(__name__)
+
+#: Listed in the certificate ZIP, only when some certificate could not be rendered.
+FAILED_CERTIFICATES_NAME = "SERTIFIKAT-GAGAL.txt"
 
 #: First characters that make a spreadsheet read a cell as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -197,18 +203,31 @@ def write_certificates_zip(filters: CompletionFilters | None, target: str | Path
 
     Each is named ``{NIP}_{number with / as -}.pdf`` and rendered by
     ``render(cert) -> bytes``, one at a time, straight into the archive.
+    One certificate that cannot be rendered never sinks the archive: the error
+    is logged and the certificate listed in ``FAILED_CERTIFICATES_NAME``.
     """
     filters = filters or CompletionFilters()
     ids = list(db.session.scalars(certificate_ids_select(filters, tz)))  # ints only
     count = 0
+    failed: list[str] = []
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for start in range(0, len(ids), 100):
             batch = ids[start:start + 100]
             certs = db.session.scalars(sa.select(Certificate).where(Certificate.id.in_(batch))
                                        .order_by(Certificate.nip, Certificate.number)).all()
             for cert in certs:
-                archive.writestr(certificate_filename(cert), render(cert))
+                try:
+                    data = render(cert)
+                except Exception:  # any rendering error: report it, keep the others
+                    log.exception("certificate %s (NIP %s) could not be rendered",
+                                  cert.number, cert.nip)
+                    failed.append(f"{cert.nip}\t{cert.number}\t{cert.full_name}")
+                    continue
+                archive.writestr(certificate_filename(cert), data)
                 count += 1
+        if failed:
+            archive.writestr(FAILED_CERTIFICATES_NAME, "\r\n".join(
+                ["Sertifikat berikut tidak dapat dibuat (lihat log server):", *failed, ""]))
     return count
 
 
