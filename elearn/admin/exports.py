@@ -3,10 +3,16 @@
 Column headers are fixed Indonesian strings: the files are official documents
 (personnel records, SIASN uploads), whatever language the interface uses.
 
-Every text cell goes through ``neutralize`` so a name such as
-``=HYPERLINK(...)`` is shown as text, never run as a formula by a
-spreadsheet. In XLSX, numbers and dates are real numbers and dates; NIPs are
-text, so they keep their 18 digits.
+Text comes from people (names, positions and units from staff files, course
+titles from instructors), so it must never run as a formula. Control
+characters are removed first (``clean_text``), then:
+
+- in XLSX every text value is an explicit string cell (``t="inlineStr"``), so
+  ``=HYPERLINK(...)`` is stored and shown as the text it is, with no apostrophe;
+  numbers and dates are real numbers and dates; NIPs are text, so they keep
+  their 18 digits;
+- in CSV, which has no cell types, text a spreadsheet would run gets a leading
+  ``'`` (``neutralize``), checked after the cleaning.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -24,7 +31,7 @@ from typing import IO, Any
 import sqlalchemy as sa
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -43,6 +50,8 @@ log = logging.getLogger(__name__)
 #: Listed in the certificate ZIP, only when some certificate could not be rendered.
 FAILED_CERTIFICATES_NAME = "SERTIFIKAT-GAGAL.txt"
 
+#: Control characters (C0, DEL, C1) but tab, line feed and carriage return.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 #: First characters that make a spreadsheet read a cell as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -80,6 +89,12 @@ def neutralize(value: Any) -> Any:
     return value
 
 
+def clean_text(value: str) -> str:
+    """The text without the control characters a spreadsheet cannot hold (tab, line
+    feed and carriage return stay)."""
+    return CONTROL_CHARACTERS.sub("", value)
+
+
 def _csv_text(value: Any) -> str:
     if value is None:
         return ""
@@ -89,7 +104,7 @@ def _csv_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, bool):
         return YES if value else NO
-    return str(neutralize(value)) if isinstance(value, str) else str(value)
+    return neutralize(clean_text(value)) if isinstance(value, str) else str(value)
 
 
 def stream_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[bytes]:
@@ -117,11 +132,19 @@ def stream_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator
         yield buffer.getvalue().encode("utf-8")
 
 
+def _text_cell(sheet, text: str) -> Cell:
+    """An explicit string cell: openpyxl would make ``=...`` a formula and ``#N/A`` an
+    error; with ``data_type = "s"`` it writes the text as an inline string."""
+    cell = WriteOnlyCell(sheet, value=clean_text(text))
+    cell.data_type = "s"
+    return cell
+
+
 def _xlsx_value(sheet, value: Any) -> Any:
     if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", neutralize(value))
+        return _text_cell(sheet, value)
     if isinstance(value, bool):
-        return YES if value else NO
+        return _text_cell(sheet, YES if value else NO)
     if isinstance(value, datetime):
         cell = WriteOnlyCell(sheet, value=value.replace(tzinfo=None))  # local wall time
         cell.number_format = DATETIME_FORMAT
@@ -150,7 +173,7 @@ def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]],
     bold = Font(bold=True)
     cells = []
     for name in header:
-        cell = WriteOnlyCell(sheet, value=name)
+        cell = _text_cell(sheet, name)
         cell.font = bold
         cells.append(cell)
     sheet.append(cells)
