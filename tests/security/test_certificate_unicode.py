@@ -99,7 +99,7 @@ def test_fonts_are_shipped_with_their_licence_and_embedded_as_subsets():
     for name in certificate_pdf.FONTS.values():
         assert (folder / name).is_file(), name
     licence = (folder / "LICENSE").read_text()
-    assert "Bitstream" in licence and "DejaVu" in licence
+    assert "Bitstream Vera Fonts Copyright" in licence and "Arev Fonts Copyright" in licence
     reader = PdfReader(io.BytesIO(render_certificate(_certificate(full_name=NAME), ISSUER, URL)))
     fonts = [obj.get_object() for obj in reader.pages[0]["/Resources"]["/Font"].values()]
     names = sorted(str(f["/BaseFont"]) for f in fonts)
@@ -189,3 +189,16 @@ def test_one_certificate_that_fails_to_render_does_not_sink_the_zip(app, unicode
         pdfs = [n for n in names if n.endswith(".pdf")]
         assert pdfs[0].startswith("198507202010012001_")
     assert NIP in report and number in report
+
+
+#: Basic Latin, Latin-1, Latin Extended-A and -B, Latin Extended Additional (Vietnamese ...).
+LATIN = [(0x20, 0x7E), (0xA0, 0x24F), (0x1E00, 0x1EF9)]
+PUNCTUATION = "’‘‚‛“”„–—‐‑…•·‹›«»€£¥₹№™©®°±×÷½¼¾‰′″"
+
+
+def test_every_latin_letter_and_common_punctuation_is_in_every_certificate_font():
+    printable = certificate_pdf._printable()
+    latin = [c for first, last in LATIN for c in range(first, last + 1)
+             if not chr(c).isspace() and certificate_pdf.unicodedata.category(chr(c)) != "Cn"]
+    assert [hex(c) for c in latin if c not in printable] == []
+    assert [ch for ch in PUNCTUATION if ord(ch) not in printable] == []
