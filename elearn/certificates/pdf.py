@@ -127,7 +127,7 @@ def render_certificate(cert: Certificate, issuer: Issuer, verify_url: str) -> by
     pdf.set_xy(20, y)
     pdf.set_text_color(*MUTED)
     pdf.set_font("Sans", "B", 12)
-    pdf.multi_cell(width, 6, _text(issuer.agency).upper(), align="C", **NEXT_LINE)
+    pdf.multi_cell(width, 6, _text(issuer.agency.upper()), align="C", **NEXT_LINE)
     pdf.set_text_color(*GREEN)
     pdf.set_font("Serif", "B", 34)
     pdf.cell(width, 15, "SERTIFIKAT", align="C", new_x="LMARGIN", new_y="NEXT")
