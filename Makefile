@@ -24,7 +24,9 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 install: $(VENV)/.installed translations
 install-dev: $(VENV)/.installed-dev translations
 
-# Compiled catalogs (.mo) are build products, made from the .po sources.
+# Compiled catalogs (.mo) are build products, made from the .po sources. The app
+# also compiles them into its instance folder at start-up when missing or stale,
+# so it speaks Indonesian however it is started (see elearn/i18n.py).
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --statistics -d elearn/translations
 

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 import sqlite3
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import load_settings
+from config import Config, load_settings
 
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+#: Whether this process already warned that the demo signatory signs certificates.
+_demo_signatory_warned = False
 
 
 class ConfigurationError(RuntimeError):
@@ -35,6 +40,7 @@ def create_app(
     if overrides:
         app.config.update(overrides)
     _configure_secret_key(app)
+    _check_production_settings(app)
     _configure_database(app)
     _configure_cookies(app)
     if app.config["TRUSTED_PROXIES"]:
@@ -94,6 +100,50 @@ def _configure_secret_key(app: Flask) -> None:
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_urlsafe(48))
     app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _is_local_address(url: str) -> bool:
+    """Whether ``url`` is not an http(s) address others can reach (no host, localhost,
+    a loopback or unspecified IP address)."""
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").rstrip(".").lower()
+    except ValueError:
+        return True
+    if parts.scheme not in ("http", "https") or not host:
+        return True
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
+
+
+def _check_production_settings(app: Flask) -> None:
+    """Refuse a production start whose certificates would point at this machine; warn
+    (once per process) while the demo signatory signs the certificates."""
+    global _demo_signatory_warned
+    if app.config["ENV_PROFILE"] != "production":
+        return
+    url = str(app.config.get("PUBLIC_URL") or "")
+    if _is_local_address(url):
+        raise ConfigurationError(
+            f"ELEARN_PUBLIC_URL is {url!r}, an address only this machine can reach. "
+            "Certificates carry a QR code and a link to it: set it to the public address "
+            "of the platform, for example: export ELEARN_PUBLIC_URL=https://elearn.example.go.id"
+        )
+    demo = (app.config.get("CERTIFICATE_SIGNATORY_NAME") == Config.CERTIFICATE_SIGNATORY_NAME
+            or app.config.get("CERTIFICATE_SIGNATORY_NIP") == Config.CERTIFICATE_SIGNATORY_NIP)
+    if demo and not _demo_signatory_warned:
+        _demo_signatory_warned = True
+        app.logger.warning(
+            "CERTIFICATES ARE SIGNED BY THE DEMO SIGNATORY (%s, NIP %s). Set "
+            "ELEARN_CERTIFICATE_SIGNATORY_NAME, ELEARN_CERTIFICATE_SIGNATORY_TITLE and "
+            "ELEARN_CERTIFICATE_SIGNATORY_NIP to the official who signs them.",
+            app.config.get("CERTIFICATE_SIGNATORY_NAME"),
+            app.config.get("CERTIFICATE_SIGNATORY_NIP"))
 
 
 def _configure_database(app: Flask) -> None:

@@ -1,12 +1,32 @@
-"""Language and time zone: Bahasa Indonesia by default, English on request."""
+"""Language and time zone: Bahasa Indonesia by default, English on request.
+
+The translation sources (``translations/<lang>/LC_MESSAGES/messages.po``) are
+compiled when the app starts, so the interface speaks Indonesian however the
+app is started (``make run``, or ``pip install`` then ``gunicorn wsgi:app``)
+and never serves a stale catalog. The compiled catalogs (``.mo``) go to the
+instance folder, which is writable even when the package is not; a catalog is
+rewritten only when its content differs from a fresh compilation, through a
+temporary file and an atomic rename, so several workers may start at once.
+"""
 
 from __future__ import annotations
 
+import io
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from flask import Flask, current_app, has_request_context, session
 from flask_babel import Babel
 from flask_login import current_user
 
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
+DOMAIN = "messages"
+
+log = logging.getLogger(__name__)
 
 
 def select_locale() -> str:
@@ -21,7 +41,61 @@ def select_locale() -> str:
     return current_app.config["DEFAULT_LOCALE"]
 
 
+def compile_catalog(po: Path, locale: str) -> bytes:
+    """The ``.mo`` bytes of one ``.po`` file, as ``pybabel compile`` makes them."""
+    with po.open("rb") as fh:
+        catalog = read_po(fh, locale=locale, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    return buffer.getvalue()
+
+
+def compile_catalogs(source: Path, target: Path) -> list[Path]:
+    """Compile every ``<lang>/LC_MESSAGES/messages.po`` under ``source`` to the same
+    place under ``target`` where the ``.mo`` there is missing or stale; returns the
+    ``.mo`` files written. Raises ``OSError`` if ``target`` cannot be written."""
+    written = []
+    for po in sorted(source.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+        data = compile_catalog(po, po.parent.parent.name)
+        mo = target / po.relative_to(source).with_suffix(".mo")
+        try:
+            if mo.read_bytes() == data:
+                continue
+        except OSError:
+            pass  # missing or unreadable: write it
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=mo.parent, prefix=f".{DOMAIN}.", suffix=".mo.tmp")
+        try:
+            with os.fdopen(handle, "wb") as fh:
+                fh.write(data)
+            os.chmod(temp, 0o644)
+            os.replace(temp, mo)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+        written.append(mo)
+    return written
+
+
+def catalog_directory(app: Flask) -> Path:
+    """Where the up-to-date compiled catalogs are: the instance folder, else the
+    package's own translations folder (as ``make translations`` builds it), else a
+    private temporary folder."""
+    source = Path(app.root_path) / "translations"
+    candidates = [Path(app.instance_path) / "translations", source]
+    for target in candidates:
+        try:
+            compile_catalogs(source, target)
+            return target
+        except OSError as exc:
+            log.warning("cannot write the compiled translations to %s (%s)", target, exc)
+    target = Path(tempfile.mkdtemp(prefix="elearn-translations-"))
+    compile_catalogs(source, target)
+    return target
+
+
 def init_i18n(app: Flask, babel: Babel) -> None:
     app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LOCALE"]
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(catalog_directory(app))
     babel.init_app(app, locale_selector=select_locale)

@@ -40,6 +40,7 @@ def test_production_without_secret_key_refuses_to_start(tmp_path, monkeypatch):
 
 def test_production_sets_secure_cookie_flags(tmp_path, monkeypatch):
     monkeypatch.setenv("ELEARN_SECRET_KEY", "x" * 48)
+    monkeypatch.setenv("ELEARN_PUBLIC_URL", "https://elearn.example.go.id")
     app = create_app(profile="production", instance_path=str(tmp_path))
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True

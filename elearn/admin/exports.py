@@ -3,16 +3,24 @@
 Column headers are fixed Indonesian strings: the files are official documents
 (personnel records, SIASN uploads), whatever language the interface uses.
 
-Every text cell goes through ``neutralize`` so a name such as
-``=HYPERLINK(...)`` is shown as text, never run as a formula by a
-spreadsheet. In XLSX, numbers and dates are real numbers and dates; NIPs are
-text, so they keep their 18 digits.
+Text comes from people (names, positions and units from staff files, course
+titles from instructors), so it must never run as a formula. Control
+characters are removed first (``clean_text``), then:
+
+- in XLSX every text value is an explicit string cell (``t="inlineStr"``), so
+  ``=HYPERLINK(...)`` is stored and shown as the text it is, with no apostrophe;
+  numbers and dates are real numbers and dates; NIPs are text, so they keep
+  their 18 digits;
+- in CSV, which has no cell types, text a spreadsheet would run gets a leading
+  ``'`` (``neutralize``), checked after the cleaning.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import logging
+import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -23,7 +31,7 @@ from typing import IO, Any
 import sqlalchemy as sa
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -37,6 +45,13 @@ from .reports import (
 )
 from .reports import certificate_ids as certificate_ids_select
 
+log = logging.getLogger(__name__)
+
+#: Listed in the certificate ZIP, only when some certificate could not be rendered.
+FAILED_CERTIFICATES_NAME = "SERTIFIKAT-GAGAL.txt"
+
+#: Control characters (C0, DEL, C1) but tab, line feed and carriage return.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 #: First characters that make a spreadsheet read a cell as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -74,6 +89,12 @@ def neutralize(value: Any) -> Any:
     return value
 
 
+def clean_text(value: str) -> str:
+    """The text without the control characters a spreadsheet cannot hold (tab, line
+    feed and carriage return stay)."""
+    return CONTROL_CHARACTERS.sub("", value)
+
+
 def _csv_text(value: Any) -> str:
     if value is None:
         return ""
@@ -83,7 +104,7 @@ def _csv_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, bool):
         return YES if value else NO
-    return str(neutralize(value)) if isinstance(value, str) else str(value)
+    return neutralize(clean_text(value)) if isinstance(value, str) else str(value)
 
 
 def stream_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[bytes]:
@@ -111,11 +132,19 @@ def stream_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator
         yield buffer.getvalue().encode("utf-8")
 
 
+def _text_cell(sheet, text: str) -> Cell:
+    """An explicit string cell: openpyxl would make ``=...`` a formula and ``#N/A`` an
+    error; with ``data_type = "s"`` it writes the text as an inline string."""
+    cell = WriteOnlyCell(sheet, value=clean_text(text))
+    cell.data_type = "s"
+    return cell
+
+
 def _xlsx_value(sheet, value: Any) -> Any:
     if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", neutralize(value))
+        return _text_cell(sheet, value)
     if isinstance(value, bool):
-        return YES if value else NO
+        return _text_cell(sheet, YES if value else NO)
     if isinstance(value, datetime):
         cell = WriteOnlyCell(sheet, value=value.replace(tzinfo=None))  # local wall time
         cell.number_format = DATETIME_FORMAT
@@ -144,7 +173,7 @@ def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]],
     bold = Font(bold=True)
     cells = []
     for name in header:
-        cell = WriteOnlyCell(sheet, value=name)
+        cell = _text_cell(sheet, name)
         cell.font = bold
         cells.append(cell)
     sheet.append(cells)
@@ -197,18 +226,31 @@ def write_certificates_zip(filters: CompletionFilters | None, target: str | Path
 
     Each is named ``{NIP}_{number with / as -}.pdf`` and rendered by
     ``render(cert) -> bytes``, one at a time, straight into the archive.
+    One certificate that cannot be rendered never sinks the archive: the error
+    is logged and the certificate listed in ``FAILED_CERTIFICATES_NAME``.
     """
     filters = filters or CompletionFilters()
     ids = list(db.session.scalars(certificate_ids_select(filters, tz)))  # ints only
     count = 0
+    failed: list[str] = []
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for start in range(0, len(ids), 100):
             batch = ids[start:start + 100]
             certs = db.session.scalars(sa.select(Certificate).where(Certificate.id.in_(batch))
                                        .order_by(Certificate.nip, Certificate.number)).all()
             for cert in certs:
-                archive.writestr(certificate_filename(cert), render(cert))
+                try:
+                    data = render(cert)
+                except Exception:  # any rendering error: report it, keep the others
+                    log.exception("certificate %s (NIP %s) could not be rendered",
+                                  cert.number, cert.nip)
+                    failed.append(f"{cert.nip}\t{cert.number}\t{cert.full_name}")
+                    continue
+                archive.writestr(certificate_filename(cert), data)
                 count += 1
+        if failed:
+            archive.writestr(FAILED_CERTIFICATES_NAME, "\r\n".join(
+                ["Sertifikat berikut tidak dapat dibuat (lihat log server):", *failed, ""]))
     return count
 
 

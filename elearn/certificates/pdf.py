@@ -2,6 +2,12 @@
 
 Text is in Bahasa Indonesia: the certificate is an official document for the
 ASN personnel file, whatever language the interface is set to.
+
+Names, units, positions and titles are printed as they are stored (Nur’aini,
+“Ma’ruf”, Ṣāliḥ, €): the PDF embeds DejaVu Sans and DejaVu Serif, shipped in
+``fonts/`` with their licence, subset to the characters used. A character
+none of these fonts has (a CJK ideograph, most emoji) is printed as U+FFFD "�"
+rather than failing or vanishing.
 """
 
 from __future__ import annotations
@@ -9,9 +15,12 @@ from __future__ import annotations
 import io
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 import segno
 from babel.dates import format_date
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
 from ..models import Certificate
@@ -34,15 +43,48 @@ class Issuer:
     logo_path: str = ""
 
 
+FONT_DIR = Path(__file__).parent / "fonts"
+#: (family, style) -> font file. "Sans" takes the place of Helvetica, "Serif" of Times.
+FONTS = {
+    ("Sans", ""): "DejaVuSans.ttf",
+    ("Sans", "B"): "DejaVuSans-Bold.ttf",
+    ("Serif", "B"): "DejaVuSerif-Bold.ttf",
+}
+#: Printed in place of a character that no certificate font can draw.
+MISSING = "\ufffd"
+
+
+@cache
+def _printable() -> frozenset[int]:
+    """Code points every certificate font has a glyph for."""
+    sets = []
+    for name in FONTS.values():
+        with TTFont(FONT_DIR / name) as font:
+            sets.append(set(font.getBestCmap()))
+    return frozenset(set.intersection(*sets))
+
+
 def _text(value: str | None) -> str:
-    """Keep what the PDF core fonts (cp1252) can show; transliterate the rest."""
-    value = value or ""
-    try:
-        value.encode("cp1252")
-        return value
-    except UnicodeEncodeError:
-        decomposed = unicodedata.normalize("NFKD", value)
-        return "".join(c for c in decomposed if c.encode("cp1252", "ignore"))
+    """The text as stored, ready to print: composed (NFC), invisible format and control
+    characters dropped, and any character the fonts lack shown as ``MISSING``."""
+    printable = _printable()
+    out = []
+    for char in unicodedata.normalize("NFC", value or ""):
+        category = unicodedata.category(char)
+        if category == "Cc":
+            out.append(" ")
+        elif category == "Cf":  # zero-width and direction marks, soft hyphen
+            continue
+        else:
+            out.append(char if ord(char) in printable else MISSING)
+    return "".join(out)
+
+
+def _new_pdf() -> FPDF:
+    pdf = FPDF(orientation="L", unit="mm", format="A4")
+    for (family, style), name in FONTS.items():
+        pdf.add_font(family, style, FONT_DIR / name)
+    return pdf
 
 
 def indonesian_date(value) -> str:
@@ -62,8 +104,8 @@ def _fit_font_size(pdf: FPDF, text: str, width: float, start: float, smallest: f
 
 
 def render_certificate(cert: Certificate, issuer: Issuer, verify_url: str) -> bytes:
-    pdf = FPDF(orientation="L", unit="mm", format="A4")
-    pdf.set_title(f"Sertifikat {cert.number}")
+    pdf = _new_pdf()
+    pdf.set_title(_text(f"Sertifikat {cert.number}"))
     pdf.set_author(_text(issuer.agency))
     pdf.set_creator("elearn")
     pdf.set_auto_page_break(False)
@@ -84,19 +126,19 @@ def render_certificate(cert: Certificate, issuer: Issuer, verify_url: str) -> by
         y += 22
     pdf.set_xy(20, y)
     pdf.set_text_color(*MUTED)
-    pdf.set_font("Helvetica", "B", 12)
-    pdf.multi_cell(width, 6, _text(issuer.agency).upper(), align="C", **NEXT_LINE)
+    pdf.set_font("Sans", "B", 12)
+    pdf.multi_cell(width, 6, _text(issuer.agency.upper()), align="C", **NEXT_LINE)
     pdf.set_text_color(*GREEN)
-    pdf.set_font("Times", "B", 34)
+    pdf.set_font("Serif", "B", 34)
     pdf.cell(width, 15, "SERTIFIKAT", align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(*INK)
-    pdf.set_font("Helvetica", "", 11)
-    pdf.cell(width, 6, f"Nomor: {cert.number}", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Sans", "", 11)
+    pdf.cell(width, 6, _text(f"Nomor: {cert.number}"), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     pdf.cell(width, 6, "diberikan kepada", align="C", new_x="LMARGIN", new_y="NEXT")
 
     name = _text(cert.full_name)
-    pdf.set_font("Times", "B", 26)
+    pdf.set_font("Serif", "B", 26)
     _fit_font_size(pdf, name, width, 26, 14)
     pdf.multi_cell(width, pdf.font_size * 1.15, name, align="C", **NEXT_LINE)
     pdf.ln(2)
@@ -104,10 +146,10 @@ def render_certificate(cert: Certificate, issuer: Issuer, verify_url: str) -> by
     # Personnel facts in two aligned columns, centred.
     birth = ", ".join(filter(None, [
         _text(cert.place_of_birth), indonesian_date(cert.birth_date) if cert.birth_date else ""]))
-    facts = [("NIP", cert.nip), ("Tempat, tanggal lahir", birth or "-"),
+    facts = [("NIP", _text(cert.nip)), ("Tempat, tanggal lahir", birth or "-"),
              ("Unit kerja", _text(cert.unit_name) or "-"), ("Jabatan", _text(cert.position) or "-"),
              ("Pangkat/golongan", _text(cert.grade) or "-")]
-    pdf.set_font("Helvetica", "", 10.5)
+    pdf.set_font("Sans", "", 10.5)
     label_w, value_w = 48, 120
     left = (pdf.w - label_w - value_w) / 2
     for label, value in facts:
@@ -118,14 +160,14 @@ def render_certificate(cert: Certificate, issuer: Issuer, verify_url: str) -> by
         pdf.multi_cell(value_w, 5.6, f": {value}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
 
-    pdf.set_font("Helvetica", "", 11)
+    pdf.set_font("Sans", "", 11)
     pdf.cell(width, 6, "telah menyelesaikan pelatihan", align="C", new_x="LMARGIN", new_y="NEXT")
     title = _text(cert.course_title)
-    pdf.set_font("Helvetica", "B", 16)
+    pdf.set_font("Sans", "B", 16)
     _fit_font_size(pdf, title, width, 16, 11)
     pdf.multi_cell(width, pdf.font_size * 1.2, title, align="C", **NEXT_LINE)
-    pdf.set_font("Helvetica", "", 11)
-    competency = COMPETENCY_NAMES.get(cert.competency, cert.competency)
+    pdf.set_font("Sans", "", 11)
+    competency = _text(COMPETENCY_NAMES.get(cert.competency, cert.competency))
     pdf.multi_cell(width, 6, f"sebanyak {cert.jp} JP (jam pelajaran), kompetensi {competency}, "
                              f"pada tanggal {indonesian_date(cert.completed_on)}.", align="C",
                    **NEXT_LINE)
@@ -139,12 +181,12 @@ def render_certificate(cert: Certificate, issuer: Issuer, verify_url: str) -> by
     qr_y = pdf.h - 20 - qr_size - 8
     pdf.image(png, x=22, y=qr_y, w=qr_size, h=qr_size)
     pdf.set_xy(22, qr_y + qr_size + 1)
-    pdf.set_font("Helvetica", "", 7.5)
+    pdf.set_font("Sans", "", 7.5)
     pdf.set_text_color(*MUTED)
     pdf.cell(120, 4, "Periksa keaslian sertifikat ini di:", new_x="LMARGIN", new_y="NEXT")
     pdf.set_x(22)
     pdf.set_text_color(*GREEN)
-    pdf.cell(160, 4, verify_url, link=verify_url, new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(160, 4, _text(verify_url), link=verify_url, new_x="LMARGIN", new_y="NEXT")
     pdf.set_x(22)
     pdf.set_text_color(*MUTED)
     pdf.cell(160, 4, f"Kode verifikasi: {cert.display_code}")
@@ -153,13 +195,13 @@ def render_certificate(cert: Certificate, issuer: Issuer, verify_url: str) -> by
     sign_w = 95
     sign_x = pdf.w - 22 - sign_w
     pdf.set_text_color(*INK)
-    pdf.set_font("Helvetica", "", 10.5)
+    pdf.set_font("Sans", "", 10.5)
     pdf.set_xy(sign_x, qr_y - 4)
     pdf.multi_cell(sign_w, 5.2, _text(issuer.signatory_title), align="C", **NEXT_LINE)
     pdf.set_xy(sign_x, qr_y + 26)
-    pdf.set_font("Helvetica", "BU", 11)
+    pdf.set_font("Sans", "BU", 11)
     pdf.multi_cell(sign_w, 5.5, _text(issuer.signatory_name), align="C", **NEXT_LINE)
     pdf.set_x(sign_x)
-    pdf.set_font("Helvetica", "", 10)
-    pdf.cell(sign_w, 5, f"NIP {issuer.signatory_nip}", align="C")
+    pdf.set_font("Sans", "", 10)
+    pdf.cell(sign_w, 5, _text(f"NIP {issuer.signatory_nip}"), align="C")
     return bytes(pdf.output())

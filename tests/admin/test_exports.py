@@ -160,11 +160,12 @@ def test_completion_xlsx_keeps_types(app, dataset, tmp_path):
     budi = body[(BUDI, "Etika ASN")]
     assert [c.value for c in budi[8:]] == [33, None, datetime(2026, 4, 1, 7), None, None]
 
+    # Formula-looking text is stored as text, as it is: no formula, no added apostrophe.
     formula = body[(FORMULA, "Pelayanan Publik")]
-    assert formula[1].value == "'" + FORMULA_NAME and formula[1].data_type == "s"
-    assert formula[3].value == "'+Pengelola Data"
-    assert body[(DEDI, "Etika ASN")][3].value == "'-Staf"
-    assert body[(EKA, "Etika ASN")][3].value == "'@Sekretariat"
+    assert formula[1].value == FORMULA_NAME and formula[1].data_type == "s"
+    assert formula[3].value == "+Pengelola Data"
+    assert body[(DEDI, "Etika ASN")][3].value == "-Staf"
+    assert body[(EKA, "Etika ASN")][3].value == "@Sekretariat"
     assert not any(c.data_type == "f" for row in rows for c in row)
 
 
@@ -481,7 +482,7 @@ def test_libreoffice_reads_the_exports(app, dataset, tmp_path):
     assert andi[10] in ("20-12-2025 10:00", "2025-12-20 10:00:00")
     assert andi[11] in ("01-01-2026 00:30", "2026-01-01 00:30:00")
     formula = next(r for r in from_xlsx if r[0] == FORMULA)
-    assert formula[1].lstrip("'") == FORMULA_NAME  # text, not the formula's result "y"
+    assert formula[1] == FORMULA_NAME  # text as stored, not the formula's result "y"
 
     # CSV import: UTF-8 with BOM, comma separated, quoted; the NIP column read as text.
     from_csv = soffice_to_csv(csv_file, tmp_path / "from-csv", profile,
