@@ -44,7 +44,8 @@ def login():
             form.password.errors.append(_(
                 "Too many failed sign-ins for this account. Try again in %(seconds)d seconds.",
                 seconds=wait))
-            return render_template("auth/login.html", form=form), 429
+            return render_template("auth/login.html", form=form), 429, {
+                "Retry-After": str(wait)}
         # Unknown accounts cost a password check too, so timing tells nothing.
         if not check_sign_in(user, form.password.data):
             throttle.record_failure(account)
