@@ -59,16 +59,21 @@ def _row(session_id: str) -> UserSession | None:
 
 
 def load_session_user(session_id: str) -> User | None:
-    """The active user whose live session is ``session_id``, else None."""
-    row = _row(session_id)
-    if row is None:
+    """The active user whose live session is ``session_id``, else None (one query)."""
+    parsed = _parse(session_id)
+    if parsed is None:
         return None
+    user_id, token = parsed
+    found = db.session.execute(
+        sa.select(UserSession, User).join(User, User.id == UserSession.user_id)
+        .where(UserSession.user_id == user_id, UserSession.token_hash == _hash(token))
+    ).first()
+    if found is None:
+        return None
+    row, user = found
     now = utcnow()
     last_seen = _aware(row.last_seen_at)
-    if now - last_seen > MAX_IDLE:
-        return None
-    user = db.session.get(User, row.user_id)
-    if user is None or not user.active:
+    if now - last_seen > MAX_IDLE or not user.active:
         return None
     if now - last_seen > TOUCH_INTERVAL:
         row.last_seen_at = now

@@ -142,3 +142,35 @@ def test_a_session_id_without_a_live_row_signs_no_one_in(app, make_user):
         assert load_user(str(account.id)) is None  # the old cookie format: plain user id
         assert load_user(f"{account.id}:forged-token") is None
         assert load_user("not-a-number:x") is None
+
+
+def test_page_views_do_not_write_the_session_row_each_time(app, make_user):
+    from datetime import timedelta
+
+    from elearn.models.people import utcnow
+
+    account = make_user("learner")
+    browser, _ = _sign_in(app, account)
+    writes = []
+
+    def record(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("UPDATE USER_SESSIONS"):
+            writes.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        for _ in range(3):
+            assert browser.get("/").status_code == 200
+        assert writes == []
+        with app.app_context():
+            db.session.execute(sa.update(UserSession).values(
+                last_seen_at=utcnow() - timedelta(hours=1)))
+            db.session.commit()
+        writes.clear()
+        assert browser.get("/").status_code == 200
+        assert browser.get("/").status_code == 200
+        assert len(writes) == 1  # touched once, then quiet again
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
