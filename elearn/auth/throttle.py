@@ -31,6 +31,11 @@ def account_key(user: User | None, identifier: str) -> str:
     return "unknown:" + "".join(identifier.split()).lower()[:254]
 
 
+def _enabled() -> bool:
+    # With ELEARN_RATELIMIT_ENABLED off there is no limiter storage and no delay.
+    return bool(current_app.config.get("RATELIMIT_ENABLED", True))
+
+
 def _keys(account: str) -> tuple[str, str]:
     return f"elearn/login-failures/{account}", f"elearn/login-wait/{account}"
 
@@ -52,6 +57,8 @@ def wait_before_attempt(account: str) -> int:
     Past the free failures an attempt also takes the wait slot itself, so
     attempts sent in parallel do not all get through while one is checked.
     """
+    if not _enabled():
+        return 0
     storage = limiter.storage
     failures_key, wait_key = _keys(account)
     if storage.get(wait_key) > 0:
@@ -64,6 +71,8 @@ def wait_before_attempt(account: str) -> int:
 
 
 def record_failure(account: str) -> None:
+    if not _enabled():
+        return
     storage = limiter.storage
     failures_key, wait_key = _keys(account)
     failures = storage.incr(failures_key, _COUNT_SECONDS)
@@ -73,5 +82,7 @@ def record_failure(account: str) -> None:
 
 
 def record_success(account: str) -> None:
+    if not _enabled():
+        return
     for key in _keys(account):
         limiter.storage.clear(key)

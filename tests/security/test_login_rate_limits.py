@@ -93,3 +93,15 @@ def test_the_per_address_limit_still_applies(app, monkeypatch):
     for i in range(3):
         assert auth.login(f"orang{i}@medan.go.id", WRONG).status_code == 200
     assert auth.login("orang9@medan.go.id", WRONG).status_code == 429
+
+
+
+def test_no_delay_and_no_error_with_rate_limiting_turned_off(app, monkeypatch):
+    from elearn.auth import throttle
+
+    monkeypatch.setitem(app.config, "RATELIMIT_ENABLED", False)
+    with app.test_request_context():
+        for _ in range(10):
+            throttle.record_failure("user:1")
+        assert throttle.wait_before_attempt("user:1") == 0
+        throttle.record_success("user:1")
