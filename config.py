@@ -27,8 +27,12 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     #: Failed sign-in attempts allowed from one network address.
     LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
-    #: Failed sign-in attempts allowed against one account (NIP or email).
-    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    #: Failed sign-ins against one account (NIP and email together) before
+    #: each further attempt must wait; the wait starts at LOGIN_DELAY_SECONDS
+    #: and doubles with each failure up to LOGIN_MAX_DELAY_SECONDS (no lock-out).
+    LOGIN_FREE_FAILURES = 5
+    LOGIN_DELAY_SECONDS = 30
+    LOGIN_MAX_DELAY_SECONDS = 900
     #: Number of reverse proxies in front of the app whose X-Forwarded-*
     #: headers are trusted (for the client address used by rate limits).
     TRUSTED_PROXIES = 0

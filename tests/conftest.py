@@ -22,7 +22,7 @@ from elearn.extensions import db, limiter
 from elearn.people.services import PersonData, create_user, upsert_unit
 
 TEST_DATABASE_URL = os.environ.get("ELEARN_TEST_DATABASE_URL")
-PASSWORD = "rahasia-123"
+PASSWORD = "Tugas-Belajar-2026"
 
 # Valid PNS NIPs: birth date, appointment year-month, gender digit, serial.
 NIPS = {

@@ -8,7 +8,7 @@ from elearn.extensions import db
 from elearn.models import Assignment, CourseCompletion, StaffImport
 from elearn.people.services import PersonData, create_user, upsert_unit
 
-from .conftest import NIPS, csrf_token
+from .conftest import NIPS, PASSWORD, csrf_token
 from .content.helpers import COURSE_MD, make_course
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\2" * 16
@@ -22,6 +22,7 @@ A = "/author/courses/pelayanan-publik"
 ROUTES = [
     ("/", "/", "GET", ALL),
     ("/account/password", "/account/password", "GET", ALL),
+    ("/account/sign-out-everywhere", "/account/sign-out-everywhere", "POST", ALL),
     ("/courses", "/courses", "GET", ALL),
     ("/courses/<slug>", C, "GET", ALL),
     ("/courses/<slug>/enrol", f"{C}/enrol", "POST", ALL),
@@ -85,7 +86,7 @@ def course(app):
             "course.md": COURSE_MD.replace('["198507202010012001"]', f'["{NIPS["instructor"]}"]')
             .replace("jp: 2", "jp: 2\ncover: media/a.png"),
             "media/a.png": PNG}))
-        owner = create_user(PersonData(nip="199105052015031001", full_name="Pemilik"), "x" * 10)
+        owner = create_user(PersonData(nip="199105052015031001", full_name="Pemilik"), PASSWORD)
         completion = CourseCompletion(user=owner, course=result.course, course_version=1, jp=2)
         db.session.add(completion)
         db.session.flush()

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask.cli import with_appcontext
 
 from ..extensions import db
-from ..people.services import password_error
+from ..people.passwords import password_problems
 from .staff_import import ImportFileError, ImportRefused, apply_import, plan_import
 
 #: Above this many rows to write, the apply step shows a progress bar.
@@ -17,8 +17,8 @@ PROGRESS_THRESHOLD = 500
 
 
 def _check_password(value: str) -> str:
-    if message := password_error(value):
-        raise click.BadParameter(message)
+    if problems := password_problems(value):
+        raise click.BadParameter(" ".join(problems))
     return value
 
 

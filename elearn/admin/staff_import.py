@@ -37,7 +37,8 @@ from ..models import EMPLOYMENT_STATUSES, Unit, User
 from ..models.audit import record
 from ..models.people import utcnow
 from ..people.nip import grade_error, nip_errors, normalize_grade
-from ..people.services import normalize_email, password_error
+from ..people.passwords import password_problems
+from ..people.services import normalize_email
 
 #: Model field -> accepted header names (normalised: lower case, "_" for spaces).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -492,8 +493,9 @@ def apply_import(plan: ImportPlan, *, initial_password: str, skip_invalid: bool,
     updates = [r for r in plan.rows if r.action == "update"]
     password_hash = None
     if creates:
-        if message := password_error(initial_password or ""):
-            raise ImportRefused(message)
+        # Shared by every new account, so only the general rule applies here.
+        if problems := password_problems(initial_password or ""):
+            raise ImportRefused(" ".join(problems))
         password_hash = generate_password_hash(initial_password, method="scrypt")
 
     db.session.flush()  # pending changes first, so the bulk statements see them

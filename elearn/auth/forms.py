@@ -29,7 +29,10 @@ class ChangePasswordForm(FlaskForm):
         _l("New password"),
         validators=[DataRequired(message=_l("Enter a new password."))],
         render_kw={"autocomplete": "new-password"},
-        description=_l("At least 8 characters, not digits only."),
+        description=_l("At least 8 characters; a phrase of several words is easiest to "
+                       "remember. Not allowed: common or leaked passwords, repeated or "
+                       "sequential characters (aaaa, 1234, qwerty) and anything built from "
+                       "your NIP, email or name."),
     )
     confirm = PasswordField(
         _l("Repeat the new password"),
@@ -40,6 +43,14 @@ class ChangePasswordForm(FlaskForm):
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField(_l("Save password"))
+
+
+class SignOutEverywhereForm(FlaskForm):
+    confirm = BooleanField(
+        _l("Yes, sign me out of every device, this one included."),
+        validators=[DataRequired(message=_l("Tick the box to confirm."))],
+    )
+    submit = SubmitField(_l("Sign out of all devices"))
 
 
 class EmptyForm(FlaskForm):

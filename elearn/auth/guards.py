@@ -8,12 +8,14 @@ from flask import Flask, abort, flash, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ..extensions import db, login_manager
+from ..extensions import login_manager
 from ..models import User
+from ..people.sessions import load_session_user
 
 #: Endpoints a user who must change the password may still reach.
 _OPEN_DURING_PASSWORD_CHANGE = {
-    "auth.change_password", "auth.logout", "static", "main.healthz", "main.set_language",
+    "auth.change_password", "auth.logout", "auth.logout_everywhere", "static", "main.healthz",
+    "main.set_language",
 }
 
 
@@ -34,8 +36,9 @@ def role_required(*roles: str):
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+def load_user(session_id: str) -> User | None:
+    """The user of a live session; an ended or unknown session is signed out."""
+    return load_session_user(session_id)
 
 
 def init_guards(app: Flask) -> None:

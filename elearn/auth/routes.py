@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, limiter
-from ..people.services import PeopleError, change_password, find_user_by_login
-from . import bp
-from .forms import ChangePasswordForm, EmptyForm, LoginForm
-
-
-def _account_key() -> str:
-    """Rate-limit key for the account being tried, whatever address tries it."""
-    identifier = (request.form.get("identifier") or "").strip().lower().replace(" ", "")
-    return f"account:{identifier}"
+from ..models import User
+from ..people.services import PeopleError, change_password, check_sign_in, find_user_by_login
+from ..people.sessions import end_all_sessions, end_session, session_remembered, start_session
+from ..safe_redirect import safe_target
+from . import bp, throttle
+from .forms import ChangePasswordForm, EmptyForm, LoginForm, SignOutEverywhereForm
 
 
 def _failed(response) -> bool:
@@ -25,14 +20,17 @@ def _failed(response) -> bool:
     return response.status_code != 302
 
 
+def _sign_in(user: User, remember: bool) -> None:
+    """Start a new recorded session for ``user`` and commit it."""
+    user.session_id = start_session(user, remember=remember)
+    db.session.commit()
+    login_user(user, remember=remember)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
     methods=["POST"], deduct_when=_failed, scope="login-address",
-)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-    methods=["POST"], deduct_when=_failed, key_func=_account_key, scope="login-account",
 )
 def login():
     """Sign-in form; NIP or email plus password."""
@@ -41,26 +39,26 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = find_user_by_login(form.identifier.data)
-        if user is None or not user.check_password(form.password.data):
+        account = throttle.account_key(user, form.identifier.data)
+        if wait := throttle.wait_before_attempt(account):
+            form.password.errors.append(_(
+                "Too many failed sign-ins for this account. Try again in %(seconds)d seconds.",
+                seconds=wait))
+            return render_template("auth/login.html", form=form), 429, {
+                "Retry-After": str(wait)}
+        # Unknown accounts cost a password check too, so timing tells nothing.
+        if not check_sign_in(user, form.password.data):
+            throttle.record_failure(account)
             form.password.errors.append(_("The NIP/email or password is wrong."))
         elif not user.active:
             form.identifier.errors.append(
                 _("This account has been deactivated. Contact the training admin.")
             )
         else:
-            login_user(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
+            throttle.record_success(account)
+            _sign_in(user, form.remember.data)
+            return redirect(safe_target(request.args.get("next"), url_for("main.dashboard")))
     return render_template("auth/login.html", form=form)
-
-
-def _safe_next(target: str | None) -> str:
-    """Only follow local paths, never another host."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") \
-                and not target.startswith("//") and "\\" not in target:
-            return target
-    return url_for("main.dashboard")
 
 
 @bp.route("/logout", methods=["POST"])
@@ -68,8 +66,29 @@ def logout():
     """Sign out (a POST, so no other site can sign a user out)."""
     form = EmptyForm()
     if form.validate_on_submit():
+        if current_user.is_authenticated:
+            # Ends this session for good: a copy of its cookies signs no one in.
+            end_session(current_user.session_id)
+            db.session.commit()
         logout_user()
         flash(_("You have signed out."), "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/sign-out-everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():
+    """End every session of the signed-in person, on every device."""
+    form = SignOutEverywhereForm()
+    if not form.validate_on_submit():
+        for message in form.confirm.errors or [
+                _("The form expired or was sent from elsewhere. Reload the page and try again.")]:
+            flash(message, "error")
+        return redirect(url_for("auth.change_password"))
+    end_all_sessions(current_user)
+    db.session.commit()
+    logout_user()
+    flash(_("You have been signed out of all devices."), "success")
     return redirect(url_for("auth.login"))
 
 
@@ -79,14 +98,18 @@ def change_password_view():
     """Change one's own password; required at first sign-in of created accounts."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        user = current_user._get_current_object()
+        remember = session_remembered(user.session_id)
         try:
-            change_password(current_user, form.current_password.data, form.new_password.data)
+            change_password(user, form.current_password.data, form.new_password.data)
         except PeopleError as exc:
+            db.session.rollback()
             for field, messages in exc.errors.items():
                 getattr(form, field).errors.extend(messages)
         else:
-            db.session.commit()
+            # Every session ended with the old password; this device gets a new one.
+            _sign_in(user, remember)
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.dashboard"))
-    return render_template("auth/change_password.html", form=form)
-
+    return render_template("auth/change_password.html", form=form,
+                           everywhere=SignOutEverywhereForm())

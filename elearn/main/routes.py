@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from ..extensions import db, limiter
 from ..i18n import LANGUAGES
+from ..safe_redirect import safe_target
 from . import bp
 
 
@@ -47,7 +48,4 @@ def set_language():
 
 
 def _back() -> str:
-    target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("main.dashboard")
+    return safe_target(request.form.get("next"), url_for("main.dashboard"))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
+from functools import cache
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -13,6 +15,12 @@ from ..extensions import db
 
 ROLES = ("learner", "instructor", "admin")
 EMPLOYMENT_STATUSES = ("PNS", "PPPK")
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash of a random password, made once per process when first needed."""
+    return generate_password_hash(secrets.token_urlsafe(16), method="scrypt")
 
 
 def utcnow() -> datetime:
@@ -81,6 +89,16 @@ class User(UserMixin, db.Model):
 
     unit: Mapped[Unit | None] = relationship(back_populates="users")
 
+    #: The signed-in session this object was loaded for ("<id>:<token>", see
+    #: people.sessions); not a column.
+    session_id = None
+
+    def get_id(self) -> str:
+        """Flask-Login's id: the session, so ending it invalidates its cookies."""
+        if self.session_id is None:
+            raise RuntimeError("start a session (people.sessions.start_session) first")
+        return self.session_id
+
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
         return self.active
@@ -91,8 +109,39 @@ class User(UserMixin, db.Model):
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
+    @staticmethod
+    def check_no_password(password: str) -> bool:
+        """Spend the time of a password check for an account that cannot sign in.
+
+        Unknown and deactivated accounts are checked against a dummy hash so
+        that a wrong guess takes as long whether or not the account exists.
+        """
+        check_password_hash(_dummy_hash(), password)
+        return False
+
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
 
     def __repr__(self) -> str:
         return f"<User {self.nip} {self.role}>"
+
+
+class UserSession(db.Model):
+    """One signed-in browser: its cookie carries the token, only a hash is stored.
+
+    Deleting the row ends that session and its remember-me cookie; deleting
+    all rows of a user signs them out everywhere.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: SHA-256 of the random token in the cookie (hex).
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: Whether the person asked to stay signed in (a remember-me cookie exists).
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    #: Updated at most every few minutes, not on every page view.
+    last_seen_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

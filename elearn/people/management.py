@@ -10,7 +10,9 @@ from flask_babel import lazy_gettext as _l
 from ..extensions import db
 from ..models import Unit, User
 from ..models.audit import record
+from .passwords import password_problems
 from .services import PeopleError, PersonData, _clean, create_user, validate_person
+from .sessions import end_all_sessions
 
 # Temporary passwords avoid look-alike characters so they can be read out or typed.
 _PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105 - an alphabet
@@ -18,8 +20,11 @@ _PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105 - an alphab
 
 def temporary_password() -> str:
     """A one-time password an admin hands over; it must be changed at sign-in."""
-    body = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(10))
-    return f"{body[:5]}-{body[5:]}"
+    while True:
+        body = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(10))
+        password = f"{body[:5]}-{body[5:]}"
+        if not password_problems(password):  # a random draw is almost always fine
+            return password
 
 
 def admin_create_person(data: PersonData, password: str, actor: User) -> User:
@@ -58,6 +63,8 @@ def set_active(user: User, active: bool, actor: User, reason: str | None = None)
     if user.active == active:
         return
     user.active = active
+    if not active:
+        end_all_sessions(user)
     record(actor, "people.activate" if active else "people.deactivate", f"user {user.nip}",
            reason=reason)
     db.session.flush()
@@ -68,6 +75,7 @@ def reset_password(user: User, actor: User) -> str:
     password = temporary_password()
     user.set_password(password)
     user.must_change_password = True
+    end_all_sessions(user)
     record(actor, "people.reset_password", f"user {user.nip}")
     db.session.flush()
     return password

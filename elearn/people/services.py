@@ -11,6 +11,8 @@ from flask_babel import lazy_gettext as _l
 from ..extensions import db
 from ..models import EMPLOYMENT_STATUSES, ROLES, Unit, User
 from .nip import grade_error, nip_errors, normalize_grade
+from .passwords import password_problems
+from .sessions import end_all_sessions
 
 
 class PeopleError(ValueError):
@@ -42,11 +44,24 @@ def normalize_email(email: str | None) -> str | None:
 def find_user_by_login(identifier: str) -> User | None:
     """The user whose NIP or email is ``identifier`` (email case-insensitive)."""
     identifier = identifier.strip()
+    if not identifier or any(ord(ch) < 32 for ch in identifier):
+        return None  # no such account; NUL would not even reach PostgreSQL
     if "@" in identifier:
         stmt = sa.select(User).where(User.email == identifier.lower())
     else:
         stmt = sa.select(User).where(User.nip == identifier.replace(" ", ""))
     return db.session.scalars(stmt).first()
+
+
+def check_sign_in(user: User | None, password: str) -> bool:
+    """Whether ``password`` is the password of ``user``.
+
+    Costs one password hash check whether or not the account exists, so the
+    time of a failed sign-in does not tell which NIPs and emails are registered.
+    """
+    if user is None:
+        return User.check_no_password(password)
+    return user.check_password(password)
 
 
 def validate_person(data: PersonData, existing: User | None = None) -> dict[str, list[str]]:
@@ -108,8 +123,9 @@ def create_user(data: PersonData, password: str, *, must_change_password: bool =
     """Validate and add a new user. Raises PeopleError and adds nothing on bad input."""
     data = _clean(data)
     errors = validate_person(data)
-    if msg := password_error(password):
-        errors.setdefault("password", []).append(msg)
+    if problems := password_problems(password, nip=data.nip, email=data.email,
+                                     full_name=data.full_name):
+        errors.setdefault("password", []).extend(problems)
     if errors:
         raise PeopleError(errors)
     user = User(
@@ -151,27 +167,25 @@ def upsert_user(data: PersonData, password: str, *, must_change_password: bool =
     return existing
 
 
-def password_error(password: str, min_length: int = 8) -> str | None:
-    if len(password) < min_length:
-        return str(_l("Password must be at least %(n)d characters.", n=min_length))
-    if password.isdigit():
-        return str(_l("Password must not be digits only."))
-    return None
-
-
 def change_password(user: User, current: str, new: str) -> None:
-    """Set a new password after checking the current one."""
+    """Set a new password after checking the current one.
+
+    Every session of the user ends, on this device too: the caller signs the
+    person in again with a new session.
+    """
     errors: dict[str, list[str]] = {}
     if not user.check_password(current):
         errors["current_password"] = [str(_l("The current password is wrong."))]
-    if msg := password_error(new):
-        errors["new_password"] = [msg]
+    if problems := password_problems(new, nip=user.nip, email=user.email,
+                                     full_name=user.full_name):
+        errors["new_password"] = problems
     elif current == new:
         errors["new_password"] = [str(_l("Choose a password different from the current one."))]
     if errors:
         raise PeopleError(errors)
     user.set_password(new)
     user.must_change_password = False
+    end_all_sessions(user)
     db.session.flush()
 
 

@@ -130,7 +130,7 @@ def build_dataset(app, monkeypatch) -> dict:
         for nip, name, unit, position, grade, role, active in PEOPLE:
             user = create_user(PersonData(nip=nip, full_name=name, unit_code=unit,
                                           position=position, grade=grade, role=role),
-                               "rahasia-123", must_change_password=False)
+                               "Tugas-Belajar-2026", must_change_password=False)
             user.active = active
             users[nip] = user
         pelayanan = save_course(make_course()).course

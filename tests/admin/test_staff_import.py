@@ -158,7 +158,7 @@ def test_read_rows_refuses_unknown_extension_empty_and_unreadable_files(app):
         ]:
             with pytest.raises(ImportFileError) as exc:
                 read_rows(data, name)
-            assert str(exc.value) == message
+            assert message in str(exc.value)
 
 
 # ---------------------------------------------------------------- valid files
@@ -325,7 +325,7 @@ def test_a_weak_initial_password_is_refused(app, units):
                               ("12345678", "Password must not be digits only.")):
             with pytest.raises(ImportRefused) as exc:
                 apply_import(the_plan, initial_password=weak, skip_invalid=False)
-            assert str(exc.value) == message
+            assert message in str(exc.value)
     assert users(app) == {}
 
 

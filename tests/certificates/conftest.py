@@ -42,7 +42,7 @@ def completed(app):
         user = create_user(PersonData(
             nip=NIP, full_name="Andi Pratama Lubis", unit_code="DISKOMINFO",
             position="Pranata Komputer", grade="III/a", place_of_birth="Medan"),
-            "rahasia-123", must_change_password=False)
+            "Tugas-Belajar-2026", must_change_password=False)
         course = save_course(make_course()).course
         db.session.commit()
         complete_course(user.id, course.id)

@@ -25,7 +25,7 @@ def test_concurrent_completions_get_consecutive_unique_numbers(app):
     with app.app_context():
         course_id = save_course(make_course()).course.id
         users = [create_user(PersonData(nip=f"1990010120150110{i:02d}", full_name=f"P {i}"),
-                             "rahasia-123").id for i in range(LEARNERS)]
+                             "Tugas-Belajar-2026").id for i in range(LEARNERS)]
         db.session.commit()
     barrier = threading.Barrier(LEARNERS)
     errors = []

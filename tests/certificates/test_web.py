@@ -10,7 +10,7 @@ from ..conftest import AuthActions, csrf_token
 from .conftest import NIP
 
 
-def _signed_in(app, nip, password="rahasia-123"):
+def _signed_in(app, nip, password="Tugas-Belajar-2026"):
     client = app.test_client()
     AuthActions(client).login(nip, password)
     return client
