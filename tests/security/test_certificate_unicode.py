@@ -26,7 +26,7 @@ from elearn.models import Certificate
 from elearn.people.services import PersonData, create_user, upsert_unit
 
 from ..certificates.conftest import complete_course
-from ..conftest import AuthActions
+from ..conftest import PASSWORD, AuthActions
 from ..content.helpers import COURSE_MD, make_course
 
 ISSUER = Issuer("BKPSDM Kota Medan", "Dr. Ahmad Syahputra Harahap, M.Si.",
@@ -120,7 +120,7 @@ def unicode_certificate(app):
         user = create_user(PersonData(nip=NIP, full_name=NAME, unit_code="DISKOMINFO",
                                       position="Analis’s Data", grade="III/a",
                                       place_of_birth="Ma’rifah"),
-                           "rahasia-123", must_change_password=False)
+                           PASSWORD, must_change_password=False)
         course_md = COURSE_MD.replace("title: Pelayanan Publik", f'title: "{TITLE}"')
         course = save_course(make_course({"course.md": course_md})).course
         db.session.commit()
@@ -134,7 +134,7 @@ def unicode_certificate(app):
 def test_learner_downloads_a_certificate_with_a_curly_apostrophe(app, unicode_certificate):
     code, _ = unicode_certificate
     client = app.test_client()
-    AuthActions(client).login(NIP, "rahasia-123")
+    AuthActions(client).login(NIP, PASSWORD)
     response = client.get(f"/certificates/{code}.pdf")
     assert response.status_code == 200
     text = pdf_text(response.data)
@@ -165,7 +165,7 @@ def test_one_certificate_that_fails_to_render_does_not_sink_the_zip(app, unicode
     with app.app_context():
         upsert_unit("BKPSDM", "BKPSDM")
         other = create_user(PersonData(nip="198507202010012001", full_name="Eka Siregar",
-                                       unit_code="BKPSDM"), "rahasia-123",
+                                       unit_code="BKPSDM"), PASSWORD,
                             must_change_password=False)
         course = db.session.scalar(sa.select(Certificate)).course_id
         db.session.commit()

