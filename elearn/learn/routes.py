@@ -13,6 +13,7 @@ from ..auth.forms import EmptyForm
 from ..certificates.issue import current_certificate
 from ..courses.permissions import can_edit_course
 from ..extensions import db, login_manager
+from ..inputs import page_arg
 from ..models import Course, CourseAsset, Module, QuizAttempt
 from ..web import ONE_YEAR
 from . import bp, catalog, progress, quiz  # noqa: F401
@@ -61,7 +62,7 @@ def catalog_view():
     competency = request.args.get("competency", "")
     q = request.args.get("q", "").strip()
     page = catalog.catalog_page(current_user, competency=competency, q=q,
-                                page=request.args.get("page", 1, type=int),
+                                page=page_arg(),
                                 per_page=current_app.config["PAGE_SIZE"])
     return render_template("learn/catalog.html", page=page, competency=competency, q=q)
 
