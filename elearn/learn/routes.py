@@ -46,6 +46,12 @@ def _module(course: Course, module_slug: str, modules: list[Module]) -> tuple[in
     abort(404)
 
 
+def _is_page_navigation() -> bool:
+    """False for a request the browser marks as a subresource (an <img> pointing at a
+    module page sends Sec-Fetch-Dest: image); browsers without the header count as pages."""
+    return request.headers.get("Sec-Fetch-Dest", "document") == "document"
+
+
 def _congratulate(completion) -> None:
     flash(_("Congratulations, you have completed this course and earned %(jp)d JP.",
             jp=completion.jp), "success")
@@ -108,6 +114,12 @@ def enrol(slug):
             _flash_error(exc)
         else:
             db.session.commit()
+            # Enrolled from a module's page: back to that module (a slug of this
+            # course, never a free address).
+            module_slug = request.form.get("module", "")
+            if any(m.slug == module_slug for m in progress.published_modules(course)):
+                flash(_("You are enrolled."), "success")
+                return redirect(url_for("learn.module", slug=slug, module_slug=module_slug))
             flash(_("You are enrolled. Start with the first module."), "success")
     return redirect(url_for("learn.course", slug=slug))
 
@@ -117,15 +129,23 @@ def enrol(slug):
 def module(slug, module_slug):
     """One module: the HTML stored at import or publish, never rendered here.
 
-    Opening it enrols the learner and remembers it as the place to continue.
+    A GET never enrols: someone not enrolled sees the module with an enrol
+    button (a POST). For an enrolled learner, opening the page itself (not an
+    image or other subresource pointing at it) is remembered as the place to
+    continue and starts the reading time.
     """
     course = _course_for_learner(slug)
     modules = _modules_for(course)
     index, module = _module(course, module_slug, modules)
     row = None
-    if course.status == "published" and module.status == "published":
-        row = progress.open_module(current_user, course, module)
-        db.session.commit()
+    enrollment = progress.get_enrollment(current_user, course)
+    if (enrollment is not None and course.status == "published"
+            and module.status == "published"):
+        if _is_page_navigation():
+            row = progress.open_module(current_user, course, module, enrollment)
+            db.session.commit()
+        else:
+            row = progress.progress_map(current_user, [module]).get(module.id)
     context = {}
     if module.kind == "quiz":
         attempts = quiz.attempts_of(current_user, module)
@@ -136,7 +156,7 @@ def module(slug, module_slug):
         "learn/module.html", course=course, module=module, row=row,
         previous=modules[index - 1] if index > 0 else None,
         next=modules[index + 1] if index + 1 < len(modules) else None,
-        position=index + 1, total=len(modules), button=EmptyForm(),
+        position=index + 1, total=len(modules), button=EmptyForm(), enrollment=enrollment,
         wait=progress.reading_time_left(course, module, row),
         can_edit=can_edit_course(current_user, course), **context)
 

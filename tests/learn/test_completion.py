@@ -119,7 +119,8 @@ def test_minimum_reading_time_explains_how_long_is_left(app, slow_course, learne
         assert db.session.scalar(sa.select(ModuleProgress)).completed_at is not None
 
 
-def test_opening_a_module_enrols_and_is_remembered_for_continue(app, course, learner):
+def test_opening_a_module_once_enrolled_is_remembered_for_continue(app, course, learner):
+    learner.post(f"/courses/{SLUG}/enrol", page=f"/courses/{SLUG}")
     learner.client.get(f"/courses/{SLUG}/standar")
     with app.app_context():
         enrollment = db.session.scalar(sa.select(Enrollment))
