@@ -10,6 +10,7 @@ Runs on SQLite and, with ELEARN_TEST_DATABASE_URL, on PostgreSQL.
 
 from __future__ import annotations
 
+import io
 import re
 import traceback
 from urllib.parse import urlencode
@@ -212,9 +213,25 @@ def _sweep(app, client, make_user, seeded, role: str, methods: set[str]) -> Swee
                 b"&" + name.encode() + b"=\xff\xfe\x00\xc0" for name in names)
             sweep.send(rule.endpoint, "POST", urls[0], data=body,
                        content_type="application/x-www-form-urlencoded")
+            for tag in re.findall(r'<input[^>]*type="file"[^>]*>', html):
+                _send_uploads(sweep, rule.endpoint, urls[0], token,
+                              re.search(r'name="([^"]+)"', tag).group(1))
             for url in urls[1:]:
                 sweep.send(rule.endpoint, "POST", url, data={"csrf_token": token})
     return sweep
+
+
+#: Upload file names and contents: control characters, RTL override, traversal, a
+#: broken zip, bytes that are not UTF-8 text.
+UPLOADS = [("a\x00b\u202egpj.csv", b"nip,nama\n\x00\xff\xfe,\x01\n"),
+           ("../../etc/passwd.zip", b"PK\x03\x04" + b"\x00" * 40),
+           ("x" * 300 + ".xlsx", b"PK\x05\x06" + b"\xff" * 18)]
+
+
+def _send_uploads(sweep: Sweep, endpoint: str, url: str, token: str, field: str) -> None:
+    for filename, content in UPLOADS:
+        sweep.send(endpoint, "POST", url, content_type="multipart/form-data",
+                   data={"csrf_token": token, field: (io.BytesIO(content), filename)})
 
 
 def _check(sweep: Sweep) -> None:
