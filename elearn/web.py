@@ -6,7 +6,7 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Flask, request, url_for
+from flask import Flask, g, request, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -55,6 +55,8 @@ def _holds_personal_data(response) -> bool:
         return True
     if request.endpoint in PERSONAL_PUBLIC_ENDPOINTS:
         return True
+    if "_login_user" not in g:  # not looked up by this request: do not query now
+        return "_user_id" in session
     return current_user.is_authenticated
 
 
