@@ -186,3 +186,19 @@ def test_a_nul_byte_in_a_url_segment_is_not_found_even_signed_out(client, path):
 def test_a_nul_byte_in_the_verify_form_is_not_a_server_error(client):
     response = client.get("/verify?code=AB%00CD", follow_redirects=True)
     assert response.status_code in (200, 404)
+
+
+def test_a_staff_file_with_a_very_long_name_is_accepted_with_the_name_shortened(
+        app, client, admin):
+    import io
+
+    from elearn.models import StaffImport
+
+    token = csrf_token(client.get("/admin/import").get_data(as_text=True))
+    response = client.post("/admin/import", data={
+        "csrf_token": token, "archive": (io.BytesIO(b"nip,nama\n"), "p" * 300 + ".csv")},
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    with app.app_context():
+        name = db.session.scalar(sa.select(StaffImport.filename))
+        assert len(name) == 255 and name.endswith("pp.csv")
