@@ -43,6 +43,9 @@ class Config:
     #: Name of the issuing agency shown in the layout and documents.
     AGENCY_NAME = "BKPSDM Kota Medan"
     SESSION_COOKIE_SECURE = False
+    #: Strict-Transport-Security max-age sent on HTTPS requests (seen as HTTPS
+    #: directly or through a trusted proxy's X-Forwarded-Proto); 0 sends none.
+    HSTS_SECONDS = 31536000
     #: Public address of the platform, used in certificate QR codes and links
     #: shared outside (not localhost in production).
     PUBLIC_URL = "http://127.0.0.1:5000"

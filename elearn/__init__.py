@@ -35,6 +35,9 @@ def create_app(
     ``overrides`` are applied last, after the ``ELEARN_*`` variables.
     """
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
+    from .inputs import init_inputs
+
+    init_inputs(app)  # request class and URL converters, before any route is added
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(load_settings(profile=profile))
     if overrides:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
@@ -29,8 +29,17 @@ def _render(code: int, message=None):
 
 
 def register_error_handlers(app: Flask) -> None:
-    for code in (400, 403, 404, 405, 413, 429):
+    for code in (400, 403, 404, 405, 429):
         app.register_error_handler(code, lambda e, code=code: _render(code))
+
+    @app.errorhandler(413)
+    def too_large(e):
+        # The body was refused unread: forget it, or the page's own forms (CSRF
+        # token of the sign-out button) would try to parse it again and fail.
+        discard = getattr(request, "discard_body", None)
+        if discard is not None:
+            discard()
+        return _render(413)
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):

@@ -6,8 +6,9 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Flask, request, url_for
+from flask import Flask, g, request, session, url_for
 from flask_babel import get_locale
+from flask_login import current_user
 
 from .auth.forms import EmptyForm
 from .i18n import LANGUAGES
@@ -40,6 +41,25 @@ def static_url(filename: str) -> str:
     return url_for("static", filename=filename, v=_file_digest(str(path), stat.st_mtime_ns))
 
 
+#: Public pages that still show a person's name (certificate verification).
+PERSONAL_PUBLIC_ENDPOINTS = {"certificates.verify"}
+
+
+def _holds_personal_data(response) -> bool:
+    """Pages and downloads that must not be cached: anything for a signed-in user,
+    every attachment and public pages naming a person. Content-addressed course
+    files (marked immutable by their view) and static files are not personal."""
+    if request.endpoint == "static" or "immutable" in response.headers.get("Cache-Control", ""):
+        return False
+    if response.headers.get("Content-Disposition", "").startswith("attachment"):
+        return True
+    if request.endpoint in PERSONAL_PUBLIC_ENDPOINTS:
+        return True
+    if "_login_user" not in g:  # not looked up by this request: do not query now
+        return "_user_id" in session
+    return current_user.is_authenticated
+
+
 def init_web(app: Flask) -> None:
     default_max_age = app.get_send_file_max_age
 
@@ -59,6 +79,13 @@ def init_web(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if request.endpoint == "static" and request.args.get("v"):
             response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
+        elif _holds_personal_data(response):
+            # Nothing a signed-in person sees, and no download, stays in a browser
+            # or proxy cache (a shared office computer, a caching proxy).
+            response.headers["Cache-Control"] = "no-store"
+        hsts = app.config["HSTS_SECONDS"]
+        if hsts and request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", f"max-age={hsts}")
         return response
 
     @app.context_processor

@@ -18,6 +18,16 @@ from .staff_import import ImportFileError, ImportRefused, apply_import, plan_imp
 PREVIEW_LIMIT = 200
 
 
+def _short_name(filename: str, limit: int = 255) -> str:
+    """The upload's name, cut to fit its column but keeping the extension."""
+    if len(filename) <= limit:
+        return filename
+    stem, dot, ext = filename.rpartition(".")
+    if not dot or len(ext) > 10:
+        return filename[:limit]
+    return stem[:limit - len(ext) - 1] + "." + ext
+
+
 @bp.route("/import", methods=["GET", "POST"])
 @role_required("admin")
 def import_staff():
@@ -25,7 +35,8 @@ def import_staff():
     form = ImportUploadForm()
     if form.validate_on_submit():
         upload = form.archive.data
-        batch = StaffImport(filename=upload.filename or "staff.csv", data=upload.read(),
+        batch = StaffImport(filename=_short_name(upload.filename or "staff.csv"),
+                            data=upload.read(),
                             created_by_id=current_user.id)
         db.session.add(batch)
         db.session.commit()

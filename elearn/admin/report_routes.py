@@ -22,6 +22,7 @@ from ..auth.guards import role_required
 from ..certificates.pdf import render_certificate
 from ..certificates.routes import issuer, verify_url
 from ..extensions import db
+from ..inputs import int_arg
 from ..models import Course, Unit
 from . import bp, exports, reports
 
@@ -60,6 +61,11 @@ def _this_year() -> int:
     return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).year
 
 
+def _year_arg() -> int:
+    """The report year: this year when absent; a year outside 1900-2999 is a 400."""
+    return int_arg("year", _this_year(), lo=1900, hi=2999)
+
+
 @bp.route("/reports", endpoint="reports")
 @role_required("admin")
 def reports_view():
@@ -78,7 +84,7 @@ def reports_view():
 @role_required("admin")
 def jp_report():
     """Every ASN's JP this year against the target; optionally only those below it."""
-    year = request.args.get("year", type=int) or _this_year()
+    year = _year_arg()
     below = request.args.get("below") == "1"
     unit = request.args.get("unit", "").strip() or None
     rows = list(reports.jp_report(year, current_app.config["TIMEZONE"], below_target_only=below,
@@ -135,7 +141,7 @@ def siasn_export(fmt):
 @bp.route("/reports/jp.<any(csv, xlsx):fmt>")
 @role_required("admin")
 def jp_export(fmt):
-    year = request.args.get("year", type=int) or _this_year()
+    year = _year_arg()
     header, rows = exports.jp_export(
         year, current_app.config["TIMEZONE"], below_target_only=request.args.get("below") == "1",
         unit_code=request.args.get("unit", "").strip() or None,

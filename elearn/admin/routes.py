@@ -13,6 +13,7 @@ from ..auth.forms import EmptyForm
 from ..auth.guards import role_required
 from ..certificates import issue
 from ..extensions import db
+from ..inputs import page_arg
 from ..models import ROLES, AuditEntry, Certificate, Unit, User
 from ..people import management
 from ..people.services import PeopleError, PersonData
@@ -45,7 +46,8 @@ def users():
         stmt = stmt.where(User.role == role)
     if active in ("1", "0"):
         stmt = stmt.where(User.active.is_(active == "1"))
-    page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = db.paginate(stmt, page=page_arg(), per_page=current_app.config["PAGE_SIZE"],
+                       error_out=False)
     return render_template("admin/users.html", page=page, q=q, unit=unit, role=role,
                            active=active, units=_units())
 
@@ -228,7 +230,8 @@ def certificates():
             sa.func.lower(Certificate.course_title).like(like)))
     if status in ("valid", "revoked", "replaced"):
         stmt = stmt.where(Certificate.status == status)
-    page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = db.paginate(stmt, page=page_arg(), per_page=current_app.config["PAGE_SIZE"],
+                       error_out=False)
     return render_template("admin/certificates.html", page=page, q=q, status=status)
 
 
@@ -280,7 +283,8 @@ def audit():
         AuditEntry.at.desc(), AuditEntry.id.desc())
     if action:
         stmt = stmt.where(AuditEntry.action.startswith(action, autoescape=True))
-    page = db.paginate(stmt, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = db.paginate(stmt, page=page_arg(), per_page=current_app.config["PAGE_SIZE"],
+                       error_out=False)
     actions = db.session.scalars(sa.select(AuditEntry.action).distinct().order_by(
         AuditEntry.action)).all()
     return render_template("admin/audit.html", page=page, action=action, actions=actions)

@@ -106,9 +106,9 @@ def _progress_row(user: User, module: Module) -> ModuleProgress:
     return row
 
 
-def open_module(user: User, course: Course, module: Module) -> ModuleProgress:
-    """Record that the learner opened a module (enrolling them if needed)."""
-    enrollment = enrol(user, course)
+def open_module(user: User, course: Course, module: Module,
+                enrollment: Enrollment) -> ModuleProgress:
+    """Record that the enrolled learner opened a module (a GET: it never enrols)."""
     now = utcnow()
     enrollment.last_module_id = module.id
     enrollment.last_opened_at = now

@@ -17,6 +17,7 @@ from ..auth.forms import EmptyForm
 from ..certificates.issue import current_certificate
 from ..courses.permissions import can_edit_course
 from ..extensions import db, login_manager
+from ..inputs import page_arg
 from ..models import Course, CourseAsset, Module, QuizAttempt
 from ..web import ONE_YEAR
 from . import bp, catalog, progress, quiz  # noqa: F401
@@ -49,6 +50,12 @@ def _module(course: Course, module_slug: str, modules: list[Module]) -> tuple[in
     abort(404)
 
 
+def _is_page_navigation() -> bool:
+    """False for a request the browser marks as a subresource (an <img> pointing at a
+    module page sends Sec-Fetch-Dest: image); browsers without the header count as pages."""
+    return request.headers.get("Sec-Fetch-Dest", "document") == "document"
+
+
 def _congratulate(completion) -> None:
     flash(_("Congratulations, you have completed this course and earned %(jp)d JP.",
             jp=completion.jp), "success")
@@ -65,7 +72,7 @@ def catalog_view():
     competency = request.args.get("competency", "")
     q = request.args.get("q", "").strip()
     page = catalog.catalog_page(current_user, competency=competency, q=q,
-                                page=request.args.get("page", 1, type=int),
+                                page=page_arg(),
                                 per_page=current_app.config["PAGE_SIZE"])
     return render_template("learn/catalog.html", page=page, competency=competency, q=q)
 
@@ -111,6 +118,12 @@ def enrol(slug):
             _flash_error(exc)
         else:
             db.session.commit()
+            # Enrolled from a module's page: back to that module (a slug of this
+            # course, never a free address).
+            module_slug = request.form.get("module", "")
+            if any(m.slug == module_slug for m in progress.published_modules(course)):
+                flash(_("You are enrolled."), "success")
+                return redirect(url_for("learn.module", slug=slug, module_slug=module_slug))
             flash(_("You are enrolled. Start with the first module."), "success")
     return redirect(url_for("learn.course", slug=slug))
 
@@ -120,15 +133,23 @@ def enrol(slug):
 def module(slug, module_slug):
     """One module: the HTML stored at import or publish, never rendered here.
 
-    Opening it enrols the learner and remembers it as the place to continue.
+    A GET never enrols: someone not enrolled sees the module with an enrol
+    button (a POST). For an enrolled learner, opening the page itself (not an
+    image or other subresource pointing at it) is remembered as the place to
+    continue and starts the reading time.
     """
     course = _course_for_learner(slug)
     modules = _modules_for(course)
     index, module = _module(course, module_slug, modules)
     row = None
-    if course.status == "published" and module.status == "published":
-        row = progress.open_module(current_user, course, module)
-        db.session.commit()
+    enrollment = progress.get_enrollment(current_user, course)
+    if (enrollment is not None and course.status == "published"
+            and module.status == "published"):
+        if _is_page_navigation():
+            row = progress.open_module(current_user, course, module, enrollment)
+            db.session.commit()
+        else:
+            row = progress.progress_map(current_user, [module]).get(module.id)
     context = {}
     if module.kind == "quiz":
         attempts = quiz.attempts_of(current_user, module)
@@ -139,7 +160,7 @@ def module(slug, module_slug):
         "learn/module.html", course=course, module=module, row=row,
         previous=modules[index - 1] if index > 0 else None,
         next=modules[index + 1] if index + 1 < len(modules) else None,
-        position=index + 1, total=len(modules), button=EmptyForm(),
+        position=index + 1, total=len(modules), button=EmptyForm(), enrollment=enrollment,
         wait=progress.reading_time_left(course, module, row),
         can_edit=can_edit_course(current_user, course), **context)
 

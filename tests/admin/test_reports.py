@@ -145,7 +145,8 @@ def build_dataset(app, monkeypatch) -> dict:
         progress.mark_completed(budi, pelayanan, _lesson(pelayanan, 1))
         take_quiz(budi, pelayanan, right={1, 2, 3})  # 4 of 5 points: 80, passed
         progress.mark_completed(budi, etika, _lesson(etika, 1))
-        progress.open_module(users[FORMULA], pelayanan, _lesson(pelayanan, 1))
+        progress.open_module(users[FORMULA], pelayanan, _lesson(pelayanan, 1),
+                             progress.enrol(users[FORMULA], pelayanan))
         take_quiz(users[DEDI], etika, right={1})  # 2 of 5 points: 40, failed
         complete_course(ids[EKA], etika.id)
         db.session.commit()
