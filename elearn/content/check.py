@@ -21,6 +21,8 @@ from .render import is_relative_target, render_inline, render_markdown
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MODULE_FILE = re.compile(r"^(\d{2})-(.+)\.md$")
+#: C0 control characters other than tab, line feed and carriage return, and DEL.
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 COMPETENCIES = ("teknis", "manajerial", "sosial-kultural")
 LEVELS = ("dasar", "menengah", "lanjut")
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
@@ -118,11 +120,20 @@ class _Checker:
 
     def decode(self, path: str, data: bytes) -> str | None:
         try:
-            return data.decode("utf-8-sig").replace("\r\n", "\n")
+            text = data.decode("utf-8-sig").replace("\r\n", "\n")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
             self.add(path, line, N_("the file is not UTF-8 text"))
             return None
+        # NUL and other control characters are invisible, cannot be stored by
+        # PostgreSQL (NUL) and have no place in a lesson: refuse, naming the line.
+        match = CONTROL_CHARACTER.search(text)
+        if match:
+            line = text.count("\n", 0, match.start()) + 1
+            self.add(path, line, N_("control character U+%(code)s is not allowed in text"),
+                     code=f"{ord(match.group()):04X}")
+            return None
+        return text
 
     # -- front matter --------------------------------------------------------
     def front_matter(self, path: str, text: str) -> FrontMatter:

@@ -48,19 +48,6 @@ COMMON_NAMES = ["q", "page", "per_page", "next", "identifier", "password", "titl
                 "code", "year", "unit", "role", "status", "competency", "action", "from",
                 "to", "course", "below", "locale", "module", "nip", "reason", "slug"]
 
-#: 500s still open in other helpers' areas when this test was written (issue 9). The
-#: integrator removes an entry once the owning fix is merged.
-#: (endpoint, method, where) -> why
-KNOWN_ISSUES: dict[tuple[str, str, str], str] = {
-    ("main.set_language", "POST", "\\r\\n"):
-        "helper B: a newline in `next` reaches the Location header (ValueError, "
-        "main/routes.py:46)",
-    ("author.upload", "POST", "course-with-nul.zip"):
-        "helper A: on PostgreSQL a course whose Markdown holds a NUL byte is a 500 "
-        "(psycopg DataError on insert; the content checker should refuse control "
-        "characters with file:line, for zip uploads and `flask content import` alike)",
-}
-
 ROLES = ["anonymous", "learner", "instructor", "admin"]
 
 
@@ -170,21 +157,15 @@ class Sweep:
             response = self.client.open(url, method=method, **kwargs)
             response.close()
         except Exception as exc:  # noqa: BLE001 - each one is reported
-            if not self._known(endpoint, method, url, kwargs):
-                frames = [f for f in traceback.extract_tb(exc.__traceback__)
-                          if "/elearn/" in f.filename]
-                last = frames[-1] if frames else traceback.extract_tb(exc.__traceback__)[-1]
-                self.failures.append(f"{method} {where} [{endpoint}] -> {exc!r:.200} at "
-                                     f"{last.filename.split('/elearn/')[-1]}:{last.lineno}")
+            frames = [f for f in traceback.extract_tb(exc.__traceback__)
+                      if "/elearn/" in f.filename]
+            last = frames[-1] if frames else traceback.extract_tb(exc.__traceback__)[-1]
+            self.failures.append(f"{method} {where} [{endpoint}] -> {exc!r:.200} at "
+                                 f"{last.filename.split('/elearn/')[-1]}:{last.lineno}")
             return None
-        if response.status_code >= 500 and not self._known(endpoint, method, url, kwargs):
+        if response.status_code >= 500:
             self.failures.append(f"{method} {where} [{endpoint}] -> {response.status_code}")
         return response
-
-    def _known(self, endpoint, method, url, kwargs) -> bool:
-        sent = url + repr(kwargs.get("data", ""))
-        return any(e == endpoint and m == method and w in sent
-                   for (e, m, w) in KNOWN_ISSUES)
 
 
 def _field_names(html: str) -> list[str]:
