@@ -46,7 +46,7 @@ class ChangePasswordForm(FlaskForm):
 
 
 class SignOutEverywhereForm(FlaskForm):
-    confirm = BooleanField(
+    sure = BooleanField(
         _l("Yes, sign me out of every device, this one included."),
         validators=[DataRequired(message=_l("Tick the box to confirm."))],
     )

@@ -81,7 +81,7 @@ def logout_everywhere():
     """End every session of the signed-in person, on every device."""
     form = SignOutEverywhereForm()
     if not form.validate_on_submit():
-        for message in form.confirm.errors or [
+        for message in form.sure.errors or [
                 _("The form expired or was sent from elsewhere. Reload the page and try again.")]:
             flash(message, "error")
         return redirect(url_for("auth.change_password"))

@@ -120,7 +120,7 @@ def test_sign_out_of_all_devices_ends_every_session(app, make_user):
     assert unconfirmed.status_code == 302
     assert _replay(app, other_cookies, ("remember_token",))[0] == 200  # nothing ended yet
     response = _post(browser, "/account/password", "/account/sign-out-everywhere",
-                     {"confirm": "y"})
+                     {"sure": "y"})
     assert response.status_code == 302 and response.headers["Location"] == "/login"
     _assert_signed_out(app, cookies)
     _assert_signed_out(app, other_cookies)
@@ -129,7 +129,7 @@ def test_sign_out_of_all_devices_ends_every_session(app, make_user):
 def test_sign_out_of_all_devices_needs_the_csrf_token(app, make_user):
     account = make_user("learner")
     browser, cookies = _sign_in(app, account)
-    response = browser.post("/account/sign-out-everywhere", data={"confirm": "y"})
+    response = browser.post("/account/sign-out-everywhere", data={"sure": "y"})
     assert response.status_code in (302, 400)
     assert _replay(app, cookies, ("session",))[0] == 200
 
@@ -174,3 +174,14 @@ def test_page_views_do_not_write_the_session_row_each_time(app, make_user):
         assert len(writes) == 1  # touched once, then quiet again
     finally:
         sa.event.remove(engine, "before_cursor_execute", record)
+
+
+def test_a_refused_password_change_does_not_tick_sign_out_everywhere(app, make_user):
+    account = make_user("learner")
+    browser, _ = _sign_in(app, account)
+    response = _post(browser, "/account/password", "/account/password", {
+        "current_password": PASSWORD, "new_password": "password1", "confirm": "password1"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    checkbox = next(tag for tag in html.split("<input") if 'type="checkbox"' in tag)
+    assert "checked" not in checkbox
