@@ -14,7 +14,7 @@ from elearn.models import Certificate, Course
 
 from ..certificates.conftest import completed  # noqa: F401 (fixture)
 from ..conftest import NIPS, PASSWORD, AuthActions
-from ..content.helpers import make_course
+from ..content.helpers import LESSON_MD, make_course
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\2" * 16
 
@@ -75,7 +75,9 @@ def test_the_certificate_page_pdf_and_public_verification_are_no_store(
 def test_fingerprinted_static_files_and_course_images_stay_cacheable_when_signed_in(
         app, client, make_user):
     with app.app_context():
-        result = save_course(make_course({"media/a.png": PNG}))
+        # The lesson links the image: learners get only files a published module uses.
+        result = save_course(make_course({
+            "media/a.png": PNG, "01-pengantar.md": LESSON_MD + "\n![Alur layanan](media/a.png)\n"}))
         db.session.commit()
         asset = result.course.assets[0]
         image = f"/courses/{result.course.slug}/files/{asset.sha256}/media/a.png"

@@ -28,7 +28,7 @@ from elearn.models import Assignment, Certificate, Course, Module, StaffImport, 
 from elearn.people.services import PersonData, create_user, upsert_unit
 
 from ..certificates.conftest import complete_course
-from ..conftest import NIPS, AuthActions, csrf_token
+from ..conftest import NIPS, PASSWORD, AuthActions, csrf_token
 from ..content.helpers import COURSE_MD, LESSON_MD, make_course
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\2" * 16
@@ -62,7 +62,7 @@ def seeded(app):
                                          "01-pengantar.md": "---\ntitle: Pengantar\nminutes: 5"
                                          "\n---\n![Gambar](media/a.png)\n"})).course
         owner = create_user(PersonData(nip="199105052015031001", full_name="Pemilik",
-                                       unit_code="DINKES"), "rahasia-123")
+                                       unit_code="DINKES"), PASSWORD)
         db.session.add(Assignment(course_id=sample.id, unit_id=unit.id))
         db.session.add(StaffImport(filename="pegawai.csv", data=b"nip,nama\n"))
         db.session.commit()
