@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from .files import MAX_FILE_BYTES, CourseFiles
 from .frontmatter import FrontMatter, split_front_matter
-from .limits import MAX_FILE_CHARS, markdown_problems
+from .limits import MAX_FILE_CHARS, course_problems, markdown_problems
 from .model import N_, ParsedCourse, ParsedModule, Problem
 from .quiz import parse_questions
 from .render import is_relative_target, render_inline, render_markdown
@@ -370,6 +370,11 @@ class _Checker:
             seen_numbers.setdefault(position, path)
             seen_slugs.setdefault(slug, path)
             self.module_files[path] = slug
+        texts = [course_text or ""] + [
+            self.cf.files[path].decode("utf-8-sig") for _, _, path in modules]
+        for message, params in course_problems(texts):
+            self.add("course.md", 1, message, **params)
+            self.render_only = ""  # a course over its budget renders nothing
         if course_text is not None:
             self.check_course_file(course_text)
         for position, slug, path in sorted(modules):

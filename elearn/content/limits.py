@@ -30,12 +30,20 @@ MAX_ANGLE_BRACKETS = 300
 MAX_FOOTNOTES = 100
 #: Lists and block quotes inside one another.
 MAX_NESTING = 10
+#: Markdown characters in one whole course (course.md and every module): a save
+#: renders every module, so the course as a whole needs a bound too. Plain prose
+#: renders at about 5 ms per KB; the sample lessons are 5-7 KB each.
+MAX_COURSE_CHARS = 400_000
+#: Inline markup characters ([ < * _ ` !) in one whole course. They are what makes
+#: rendering slow; a sample lesson holds about 30 of them.
+MAX_COURSE_MARKUP = 10_000
 #: Characters of the YAML front matter.
 MAX_FRONT_MATTER_CHARS = 5_000
 #: Collections inside one another in the front matter.
 MAX_FRONT_MATTER_DEPTH = 3
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
+_MARKUP = re.compile(r"[\[<*_`!]")
 _LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:\s+|$)")
 _RULE = re.compile(r"^ {0,3}([-*_])(?: *\1){2,} *$")
 
@@ -117,6 +125,28 @@ def markdown_problems(text: str, first_line: int = 1) -> list[tuple[int, str, di
         problems.append((first_line, N_(
             "the file has %(count)d footnote marks; at most %(limit)d are allowed"),
             {"count": footnotes, "limit": MAX_FOOTNOTES}))
+    return problems
+
+
+def course_problems(texts: list[str]) -> list[tuple[str, dict]]:
+    """(message, params) when the Markdown of a whole course is over its budget.
+
+    Each file is bounded by ``markdown_problems``; this bounds their sum, so a
+    save, which renders every module, stays within a few seconds too.
+    """
+    problems: list[tuple[str, dict]] = []
+    chars = sum(len(text) for text in texts)
+    if chars > MAX_COURSE_CHARS:
+        problems.append((N_(
+            "the course's Markdown files hold %(count)d characters together; at most "
+            "%(limit)d are allowed (split it into several courses)"),
+            {"count": chars, "limit": MAX_COURSE_CHARS}))
+    markup = sum(len(_MARKUP.findall(text)) for text in texts)
+    if markup > MAX_COURSE_MARKUP:
+        problems.append((N_(
+            "the course's Markdown files hold %(count)d markup characters ([ < * _ ` !) "
+            "together; at most %(limit)d are allowed"),
+            {"count": markup, "limit": MAX_COURSE_MARKUP}))
     return problems
 
 

@@ -202,3 +202,32 @@ def test_the_preview_renders_only_the_module_being_edited():
     rendered = {m.slug: m for m in course.modules}
     assert rendered["pengantar"].body_html == "" and course.description_html == ""
     assert rendered["kuis"].questions[0].prompt_html
+
+
+def test_a_course_over_its_markup_budget_is_refused_before_anything_is_rendered(monkeypatch):
+    """Each file within its limits, but together over the course's budget: a save
+    renders every module, so the sum is bounded too, and nothing is rendered."""
+    from elearn.content import check as check_module
+    from elearn.content.limits import MAX_COURSE_MARKUP, MAX_FILE_CHARS
+
+    dense = "\n\n".join(["*_" * 2000] * 3)  # 12 000 markup characters, within one file's limits
+    assert len(dense) < MAX_FILE_CHARS and 12_000 > MAX_COURSE_MARKUP
+    lesson = "---\ntitle: Padat\n---\n" + dense + "\n"
+    rendered = []
+    monkeypatch.setattr(check_module, "render_markdown",
+                        lambda *args, **kwargs: rendered.append(1) or "")
+    _, problems = check_course(make_course({"01-pengantar.md": lesson}))
+    assert [str(p) for p in problems if "together" in p.text()] == [
+        "content/pelayanan-publik/course.md:1: the course's Markdown files hold 12011 markup "
+        "characters ([ < * _ ` !) together; at most 10000 are allowed"]
+    assert rendered == []
+
+
+def test_a_course_over_its_character_budget_is_refused():
+    from elearn.content.limits import MAX_COURSE_CHARS
+
+    prose = "---\ntitle: Bab\n---\n" + ("Pelayanan publik adalah hak warga. " * 20 + "\n\n") * 35
+    count = MAX_COURSE_CHARS // len(prose) + 1
+    modules = {f"{n:02d}-bab-{n}.md": prose for n in range(3, 3 + count)}
+    _, problems = check_course(make_course(modules))
+    assert any("characters together; at most 400000 are allowed" in p.text() for p in problems)
