@@ -1,8 +1,13 @@
 """A learner who has completed the sample course, with the certificate it issued."""
 
+import io
+from datetime import date
+
 import pytest
 import sqlalchemy as sa
+from pypdf import PdfReader
 
+from elearn.certificates.pdf import Issuer
 from elearn.courses.store import save_course
 from elearn.extensions import db
 from elearn.learn import progress
@@ -12,6 +17,28 @@ from elearn.people.services import PersonData, create_user, upsert_unit
 from ..content.helpers import make_course
 
 NIP = "199204112019031005"
+ISSUER = Issuer("BKPSDM Kota Medan", "Dr. Ahmad Syahputra Harahap, M.Si.",
+                "Kepala Badan Kepegawaian dan Pengembangan SDM", "197508172000031002")
+URL = "https://elearn.medan.go.id/verify/ABCDEFGHIJKLMNOP"
+
+
+def make_certificate(**changes) -> Certificate:
+    """An unsaved certificate with ordinary facts, ``changes`` applied."""
+    values = dict(number="0042/ELN/2026", code="ABCDEFGHIJKLMNOP",
+                  full_name="Andi Pratama Lubis", nip=NIP,
+                  place_of_birth="Medan", birth_date=date(1992, 4, 11),
+                  unit_name="Dinas Komunikasi dan Informatika", position="Pranata Komputer",
+                  grade="III/a", course_title="Pelayanan Publik yang Prima", competency="teknis",
+                  jp=4, completed_on=date(2026, 11, 22))
+    values.update(changes)
+    return Certificate(**values)
+
+
+def pdf_text(data: bytes) -> str:
+    """The one page's text as a PDF parser reads it, whitespace collapsed."""
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) == 1
+    return " ".join(reader.pages[0].extract_text().split())
 
 
 def complete_course(user_id: int, course_id: int) -> None:

@@ -1,35 +1,16 @@
 """The PDF: its text read back by a PDF parser, its QR code decoded from a rendering."""
 
 import io
-from datetime import date
 
 import pypdfium2
 import zxingcpp
 from pypdf import PdfReader
 
 from elearn.certificates.pdf import Issuer, render_certificate
-from elearn.models import Certificate
 
-ISSUER = Issuer("BKPSDM Kota Medan", "Dr. Ahmad Syahputra Harahap, M.Si.",
-                "Kepala Badan Kepegawaian dan Pengembangan SDM", "197508172000031002")
-URL = "https://elearn.medan.go.id/verify/ABCDEFGHIJKLMNOP"
-
-
-def _certificate(**changes) -> Certificate:
-    values = dict(number="0042/ELN/2026", code="ABCDEFGHIJKLMNOP",
-                  full_name="Andi Pratama Lubis", nip="199204112019031005",
-                  place_of_birth="Medan", birth_date=date(1992, 4, 11),
-                  unit_name="Dinas Komunikasi dan Informatika", position="Pranata Komputer",
-                  grade="III/a", course_title="Pelayanan Publik yang Prima", competency="teknis",
-                  jp=4, completed_on=date(2026, 11, 22))
-    values.update(changes)
-    return Certificate(**values)
-
-
-def _text(data: bytes) -> str:
-    reader = PdfReader(io.BytesIO(data))
-    assert len(reader.pages) == 1
-    return " ".join(reader.pages[0].extract_text().split())
+from .conftest import ISSUER, URL
+from .conftest import make_certificate as _certificate
+from .conftest import pdf_text as _text
 
 
 def _render(data: bytes):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,39 +18,19 @@ from pypdf import PdfReader
 from elearn.admin import exports
 from elearn.admin.reports import CompletionFilters
 from elearn.certificates import pdf as certificate_pdf
-from elearn.certificates.pdf import Issuer, render_certificate
+from elearn.certificates.pdf import render_certificate
 from elearn.courses.store import save_course
 from elearn.extensions import db
 from elearn.models import Certificate
 from elearn.people.services import PersonData, create_user, upsert_unit
 
-from ..certificates.conftest import complete_course
+from ..certificates.conftest import ISSUER, NIP, URL, complete_course, pdf_text
+from ..certificates.conftest import make_certificate as _certificate
 from ..conftest import PASSWORD, AuthActions
 from ..content.helpers import COURSE_MD, make_course
 
-ISSUER = Issuer("BKPSDM Kota Medan", "Dr. Ahmad Syahputra Harahap, M.Si.",
-                "Kepala Badan Kepegawaian dan Pengembangan SDM", "197508172000031002")
-URL = "https://elearn.medan.go.id/verify/ABCDEFGHIJKLMNOP"
 NAME = "Nur’aini – “Ma’ruf” … €"
 TITLE = "Etika “ASN” – Gratifikasi … Ma’ruf €"
-NIP = "199204112019031005"
-
-
-def _certificate(**changes) -> Certificate:
-    values = dict(number="0042/ELN/2026", code="ABCDEFGHIJKLMNOP",
-                  full_name="Andi Pratama Lubis", nip=NIP,
-                  place_of_birth="Medan", birth_date=date(1992, 4, 11),
-                  unit_name="Dinas Komunikasi dan Informatika", position="Pranata Komputer",
-                  grade="III/a", course_title="Pelayanan Publik yang Prima", competency="teknis",
-                  jp=4, completed_on=date(2026, 11, 22))
-    values.update(changes)
-    return Certificate(**values)
-
-
-def pdf_text(data: bytes) -> str:
-    reader = PdfReader(io.BytesIO(data))
-    assert len(reader.pages) == 1
-    return " ".join(reader.pages[0].extract_text().split())
 
 
 def test_curly_apostrophes_dashes_quotes_ellipsis_and_euro_are_printed_as_stored():
