@@ -20,6 +20,7 @@ import csv
 import io
 import math
 import re
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -57,6 +58,13 @@ ROLE_NAMES = {"learner": "learner", "peserta": "learner", "instructor": "instruc
               "pengajar": "instructor", "admin": "admin"}
 #: Longest value each text column of the users table holds.
 MAX_LENGTHS = {"full_name": 200, "position": 200, "place_of_birth": 100, "email": 254}
+#: Rows read from one staff file (a city's whole staff is a few tens of thousands);
+#: a longer file is refused instead of filling a worker's memory.
+MAX_ROWS = 100_000
+#: Unpacked size of an XLSX file (a zip): 100 000 staff rows take about 20 MB, and
+#: openpyxl reads the shared strings whole, so a zip bomb is refused before opening.
+MAX_XLSX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_XLSX_ENTRIES = 1_000
 #: Fields written to an account, in the order they are compared.
 FIELDS = ("full_name", "email", "unit_id", "position", "grade", "role", "employment_status",
           "place_of_birth")
@@ -203,14 +211,42 @@ def _csv_records(data: bytes, filename: str) -> list[tuple[int, list[str]]]:
         delimiter = ";" if first.count(";") > first.count(",") else ","
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        return [(n, row) for n, row in enumerate(reader, start=1)]
+        return _bounded(enumerate(reader, start=1))
     except csv.Error:
         raise _unreadable(filename, "CSV") from None
+
+
+def _bounded(records) -> list[tuple[int, list[str]]]:
+    """At most MAX_ROWS records; a longer file is refused with a clear message."""
+    rows = []
+    for n, row in records:
+        if n > MAX_ROWS + 1:  # + the header row
+            raise ImportFileError(_l(
+                "The file has more than %(n)d rows. Split it into several files.", n=MAX_ROWS))
+        rows.append((n, row))
+    return rows
+
+
+def _check_xlsx_size(data: bytes, filename: str) -> None:
+    """Refuse a workbook whose unpacked parts are too large (a zip bomb) before
+    openpyxl opens it; zipfile never reads past a member's declared size."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise _unreadable(filename, "XLSX") from None
+    if len(members) > MAX_XLSX_ENTRIES or \
+            sum(m.file_size for m in members) > MAX_XLSX_UNPACKED_BYTES:
+        raise ImportFileError(_l(
+            "%(filename)s unpacks to more than %(mb)d MB. Save only the staff list in it, "
+            "or split it into several files.",
+            filename=PurePath(filename).name, mb=MAX_XLSX_UNPACKED_BYTES // (1024 * 1024)))
 
 
 def _xlsx_records(data: bytes, filename: str) -> list[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
+    _check_xlsx_size(data, filename)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # zipfile, XML and openpyxl errors alike: not a readable workbook
@@ -220,8 +256,10 @@ def _xlsx_records(data: bytes, filename: str) -> list[tuple[int, list[str]]]:
             return []
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # some writers store a wrong size; read every row
-        return [(n, [_cell_text(v) for v in values])
-                for n, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
+        return _bounded((n, [_cell_text(v) for v in values])
+                        for n, values in enumerate(sheet.iter_rows(values_only=True), start=1))
+    except ImportFileError:
+        raise
     except Exception:
         raise _unreadable(filename, "XLSX") from None
     finally:
