@@ -13,28 +13,18 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Flask, Request, abort, request
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter, PathConverter, UnicodeConverter, ValidationError
 from werkzeug.utils import cached_property
+
+from .text import has_control_characters, strip_control_characters
 
 #: The largest value an id column (INTEGER) holds on PostgreSQL and SQLite alike.
 MAX_ID = 2**31 - 1
 #: No list has this many pages; a larger page number is a 404, not a database error.
 MAX_PAGE = 1_000_000
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def has_control_characters(value: str) -> bool:
-    return _CONTROL.search(value) is not None
-
-
-def strip_control_characters(value: str) -> str:
-    """``value`` without NUL and the other control characters (tab and newlines stay)."""
-    return _CONTROL.sub("", value)
 
 
 def _clean(data: ImmutableMultiDict) -> ImmutableMultiDict:

@@ -18,6 +18,7 @@ def safe_target(target: object, fallback: str) -> str:
     """``target`` when it is a path on this site, else ``fallback``."""
     if not isinstance(target, str) or not target or len(target) > MAX_LENGTH:
         return fallback
+    # Stricter than elearn.text: tab and newlines too, since browsers drop them.
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in target) or "\\" in target:
         return fallback
     if not target.startswith("/") or target.startswith("//"):

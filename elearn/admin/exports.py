@@ -20,7 +20,6 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -37,6 +36,7 @@ from openpyxl.utils import get_column_letter
 
 from ..extensions import db
 from ..models import Certificate
+from ..text import CONTROL_CHARACTERS_WITH_C1
 from .reports import (
     DEFAULT_TZ,
     CompletionFilters,
@@ -50,8 +50,6 @@ log = logging.getLogger(__name__)
 #: Listed in the certificate ZIP, only when some certificate could not be rendered.
 FAILED_CERTIFICATES_NAME = "SERTIFIKAT-GAGAL.txt"
 
-#: Control characters (C0, DEL, C1) but tab, line feed and carriage return.
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 #: First characters that make a spreadsheet read a cell as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -92,7 +90,7 @@ def neutralize(value: Any) -> Any:
 def clean_text(value: str) -> str:
     """The text without the control characters a spreadsheet cannot hold (tab, line
     feed and carriage return stay)."""
-    return CONTROL_CHARACTERS.sub("", value)
+    return CONTROL_CHARACTERS_WITH_C1.sub("", value)
 
 
 def _csv_text(value: Any) -> str:

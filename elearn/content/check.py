@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from ..text import CONTROL_CHARACTERS
 from .files import MAX_FILE_BYTES, CourseFiles
 from .frontmatter import FrontMatter, split_front_matter
 from .limits import MAX_FILE_CHARS, course_problems, markdown_problems
@@ -21,8 +22,6 @@ from .render import is_relative_target, render_inline, render_markdown
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MODULE_FILE = re.compile(r"^(\d{2})-(.+)\.md$")
-#: C0 control characters other than tab, line feed and carriage return, and DEL.
-CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 COMPETENCIES = ("teknis", "manajerial", "sosial-kultural")
 LEVELS = ("dasar", "menengah", "lanjut")
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
@@ -127,7 +126,7 @@ class _Checker:
             return None
         # NUL and other control characters are invisible, cannot be stored by
         # PostgreSQL (NUL) and have no place in a lesson: refuse, naming the line.
-        match = CONTROL_CHARACTER.search(text)
+        match = CONTROL_CHARACTERS.search(text)
         if match:
             line = text.count("\n", 0, match.start()) + 1
             self.add(path, line, N_("control character U+%(code)s is not allowed in text"),

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
 from ..models import EMPLOYMENT_STATUSES, ROLES, Unit, User
+from ..text import has_control_characters
 from .nip import grade_error, nip_errors, normalize_grade
 from .passwords import password_problems
 from .sessions import end_all_sessions
@@ -44,7 +45,7 @@ def normalize_email(email: str | None) -> str | None:
 def find_user_by_login(identifier: str) -> User | None:
     """The user whose NIP or email is ``identifier`` (email case-insensitive)."""
     identifier = identifier.strip()
-    if not identifier or any(ord(ch) < 32 for ch in identifier):
+    if not identifier or has_control_characters(identifier):
         return None  # no such account; NUL would not even reach PostgreSQL
     if "@" in identifier:
         stmt = sa.select(User).where(User.email == identifier.lower())
