@@ -45,6 +45,8 @@ class Question:
     prompt: str
     prompt_html: str = ""
     points: int = 1
+    #: Pool group from the heading's ``{group=...}``; ``draw`` may pick per group.
+    group: str = ""
     options: list[Option] = field(default_factory=list)
     answers: list[str] = field(default_factory=list)
     explanation: str = ""
@@ -52,7 +54,7 @@ class Question:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "key": self.key, "kind": self.kind, "points": self.points,
+            "key": self.key, "kind": self.kind, "points": self.points, "group": self.group,
             "prompt_html": self.prompt_html,
             "options": [{"key": o.key, "html": o.html, "correct": o.correct} for o in self.options],
             "answers": list(self.answers),
@@ -75,12 +77,21 @@ class ParsedModule:
     max_attempts: int | None = None
     shuffle: bool = False
     shuffle_questions: bool = False
+    #: after_pass (default), after_last_attempt, immediately or never.
+    review: str = "after_pass"
+    #: The quiz opens only once every lesson before it is completed.
+    require_lessons: bool = True
+    #: Questions asked per attempt: ``{"*": n}`` from the whole pool, or
+    #: ``{group: n, ...}`` per group; None asks every question.
+    draw: dict[str, int] | None = None
+    retry_after_seconds: int | None = None
+    time_limit_seconds: int | None = None
     questions: list[Question] = field(default_factory=list)
 
     def quiz_dict(self) -> dict[str, Any] | None:
         if self.kind != "quiz":
             return None
-        return {"questions": [q.to_dict() for q in self.questions]}
+        return {"questions": [q.to_dict() for q in self.questions], "draw": self.draw}
 
 
 @dataclass

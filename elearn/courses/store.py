@@ -132,6 +132,10 @@ def _apply_modules(course: Course, parsed: ParsedCourse, result: SaveResult,
         module.max_attempts = pm.max_attempts
         module.shuffle = pm.shuffle
         module.shuffle_questions = pm.shuffle_questions
+        module.review_policy = pm.review
+        module.require_lessons = pm.require_lessons
+        module.retry_after_seconds = pm.retry_after_seconds
+        module.time_limit_seconds = pm.time_limit_seconds
     for module in existing.values():
         if module.retired_at is None:
             module.retired_at = now

@@ -102,6 +102,13 @@ class Module(db.Model):
         sa.CheckConstraint("status IN ('draft', 'published')", name="status_known"),
         sa.CheckConstraint("minutes BETWEEN 1 AND 600", name="minutes_range"),
         sa.CheckConstraint("kind = 'lesson' OR quiz IS NOT NULL", name="quiz_has_questions"),
+        sa.CheckConstraint(
+            "review_policy IN ('after_pass', 'after_last_attempt', 'immediately', 'never')",
+            name="review_policy_known"),
+        sa.CheckConstraint("retry_after_seconds IS NULL OR retry_after_seconds > 0",
+                           name="retry_after_positive"),
+        sa.CheckConstraint("time_limit_seconds IS NULL OR time_limit_seconds > 0",
+                           name="time_limit_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -125,6 +132,15 @@ class Module(db.Model):
     max_attempts: Mapped[int | None]
     shuffle: Mapped[bool] = mapped_column(default=False)
     shuffle_questions: Mapped[bool] = mapped_column(default=False)
+    #: When a learner sees which answers were right, the correct answers and the
+    #: explanations (see ``elearn.learn.quiz.review_of``).
+    review_policy: Mapped[str] = mapped_column(sa.String(20), default="after_pass")
+    #: A quiz opens only once every published lesson before it is completed.
+    require_lessons: Mapped[bool] = mapped_column(default=True)
+    #: Wait after a failed attempt before the next one may start.
+    retry_after_seconds: Mapped[int | None]
+    #: Time allowed per attempt, enforced on the server.
+    time_limit_seconds: Mapped[int | None]
     #: Set when the module disappeared from the course folder; kept for history.
     retired_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -87,9 +87,39 @@ class QuizAttempt(db.Model):
     #: Percentage 0-100.
     score: Mapped[float | None]
     passed: Mapped[bool | None]
+    #: With a time limit: answers saved or sent after this instant are not graded.
+    deadline: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    #: When the open attempt's answers were last saved (autosave or "Simpan jawaban").
+    saved_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     user: Mapped[User] = relationship()
     module: Mapped[Module] = relationship()
+
+
+class AttemptItem(db.Model):
+    """One question drawn into a submitted attempt, as graded: the unit of item statistics."""
+
+    __tablename__ = "quiz_attempt_items"
+    __table_args__ = (
+        sa.UniqueConstraint("attempt_id", "question_key", name="uq_item_attempt_question"),
+        sa.Index("ix_quiz_attempt_items_module_question", "module_id", "question_key"),
+        sa.CheckConstraint("points >= 1", name="points_positive"),
+        sa.CheckConstraint("earned >= 0 AND earned <= points", name="earned_in_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("quiz_attempts.id", ondelete="CASCADE"))
+    module_id: Mapped[int] = mapped_column(sa.ForeignKey("modules.id", ondelete="CASCADE"))
+    question_key: Mapped[str] = mapped_column(sa.String(40))
+    #: 1 for the first question shown in the attempt.
+    position: Mapped[int]
+    points: Mapped[int]
+    earned: Mapped[float]
+    #: Full points earned.
+    correct: Mapped[bool]
+    #: The option keys chosen, or the text typed.
+    answer: Mapped[Any] = mapped_column(sa.JSON, nullable=True)
 
 
 class CourseCompletion(db.Model):
