@@ -74,6 +74,7 @@ PUBLIC = {"/login", "/healthz", "/logout", "/language", "/verify", "/verify/<cod
 PUBLIC_PREVIEW = {"/courses/<slug>"}
 #: Pages of one learner's own records; others get 404 (tests/learn/test_isolation.py).
 PER_USER = {"/courses/<slug>/<module_slug>/attempts/<int:attempt_id>",
+            "/courses/<slug>/<module_slug>/attempts/<int:attempt_id>/save",
             "/certificates/<code>", "/certificates/<code>.pdf"}
 OTHER_INSTRUCTOR_NIP = "199001012015011004"
 

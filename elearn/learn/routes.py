@@ -11,14 +11,18 @@ import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf.csrf import validate_csrf
+from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy.orm import selectinload, undefer
+from wtforms.validators import ValidationError
 
 from ..auth.forms import EmptyForm
 from ..certificates.issue import current_certificate
 from ..courses.permissions import can_edit_course
-from ..extensions import db, login_manager
+from ..extensions import csrf, db, login_manager
 from ..inputs import page_arg
 from ..models import Course, CourseAsset, Module, QuizAttempt
+from ..models.people import as_utc, utcnow
 from ..web import ONE_YEAR
 from . import bp, catalog, progress, quiz  # noqa: F401
 
@@ -152,10 +156,7 @@ def module(slug, module_slug):
             row = progress.progress_map(current_user, [module]).get(module.id)
     context = {}
     if module.kind == "quiz":
-        attempts = quiz.attempts_of(current_user, module)
-        context = {"attempts": [a for a in attempts if a.submitted_at is not None],
-                   "open_attempt": next((a for a in attempts if a.submitted_at is None), None),
-                   "attempts_left": quiz.attempts_left(module, attempts)}
+        context = _quiz_state(course, module)
     return render_template(
         "learn/module.html", course=course, module=module, row=row,
         previous=modules[index - 1] if index > 0 else None,
@@ -163,6 +164,26 @@ def module(slug, module_slug):
         position=index + 1, total=len(modules), button=EmptyForm(), enrollment=enrollment,
         wait=progress.reading_time_left(course, module, row),
         can_edit=can_edit_course(current_user, course), **context)
+
+
+def _quiz_state(course: Course, module: Module) -> dict:
+    """What the quiz box on the module page needs: attempts, rules, what is still closed."""
+    attempts = quiz.attempts_of(current_user, module)
+    open_attempt = next((a for a in attempts if a.submitted_at is None), None)
+    if open_attempt is not None and quiz.close_if_expired(
+            current_user, course, module, open_attempt) is not None:
+        db.session.commit()
+    if open_attempt is not None and open_attempt.submitted_at is not None:
+        db.session.commit()
+        open_attempt = None
+    draw = (module.quiz or {}).get("draw")
+    return {"attempts": [a for a in attempts if a.submitted_at is not None],
+            "open_attempt": open_attempt,
+            "attempts_left": quiz.attempts_left(module, attempts),
+            "passed_quiz": quiz.has_passed(attempts),
+            "lessons_open": quiz.lessons_still_open(current_user, course, module),
+            "next_attempt_at": quiz.next_attempt_at(module, attempts),
+            "asked": sum(draw.values()) if draw else len(module.quiz["questions"])}
 
 
 @bp.route("/courses/<slug>/<module_slug>/complete", methods=["POST"])
@@ -200,7 +221,7 @@ def start_attempt(slug, module_slug):
     try:
         attempt = quiz.start_attempt(current_user, course, module)
     except progress.LearningError as exc:
-        db.session.rollback()
+        db.session.commit()  # an attempt whose time ran out stays graded
         _flash_error(exc)
         return redirect(url_for("learn.module", slug=slug, module_slug=module_slug))
     db.session.commit()
@@ -216,41 +237,120 @@ def _own_attempt(module: Module, attempt_id: int) -> QuizAttempt:
     return attempt
 
 
+def _attempt_url(course: Course, module: Module, attempt: QuizAttempt) -> str:
+    return url_for("learn.attempt", slug=course.slug, module_slug=module.slug,
+                   attempt_id=attempt.id)
+
+
 @bp.route("/courses/<slug>/<module_slug>/attempts/<int:attempt_id>", methods=["GET", "POST"])
+@csrf.exempt  # checked below: the CSRF token, or the attempt's own proof
 @login_required
 def attempt(slug, module_slug, attempt_id):
-    """An open attempt shows its questions; a submitted one shows its result."""
+    """An open attempt shows its questions; a submitted one shows its result.
+
+    A POST saves ("Simpan jawaban") or submits. Answers are never thrown
+    away: a form whose CSRF token no longer holds is still accepted on the
+    attempt's own proof, and one carrying neither comes back filled in.
+    """
     course = _course_for_learner(slug)
     __, module = _module(course, module_slug, progress.published_modules(course))
     attempt = _own_attempt(module, attempt_id)
-    form = EmptyForm()
-    if request.method == "POST" and form.validate_on_submit():
-        answers = _answers_from(request.form, quiz.questions_for_attempt(module, attempt))
-        attempt, completion = quiz.submit_attempt(current_user, course, module, attempt, answers)
+    if quiz.close_if_expired(current_user, course, module, attempt) is not None:
         db.session.commit()
-        if completion is not None:
-            _congratulate(completion)
-        return redirect(url_for("learn.attempt", slug=slug, module_slug=module_slug,
-                                attempt_id=attempt.id))
     if attempt.submitted_at is not None:
-        return render_template("learn/result.html", course=course, module=module,
-                               attempt=attempt, button=EmptyForm(),
-                               attempts_left=quiz.attempts_left(
-                                   module, quiz.attempts_of(current_user, module)))
-    return render_template("learn/attempt.html", course=course, module=module, attempt=attempt,
-                           questions=quiz.questions_for_attempt(module, attempt), form=form)
+        db.session.commit()
+        if request.method == "POST":  # a resent form: the attempt is graded already
+            return redirect(_attempt_url(course, module, attempt))
+        attempts = quiz.attempts_of(current_user, module)
+        return render_template(
+            "learn/result.html", course=course, module=module, attempt=attempt,
+            button=EmptyForm(), review=quiz.review_of(module, attempts),
+            attempts_left=quiz.attempts_left(module, attempts),
+            passed_quiz=quiz.has_passed(attempts),
+            next_attempt_at=quiz.next_attempt_at(module, attempts),
+            certificate=current_certificate(current_user.id, course.id))
+    if request.method == "GET":
+        return _attempt_page(course, module, attempt)
+    answers = quiz.read_answers(module, attempt, request.form.getlist)
+    if not _authentic(attempt):
+        return _attempt_page(course, module, attempt, answers=answers, notice=_(
+            "For your security this page needed refreshing. Your answers are still here: "
+            "check them and submit again."))
+    action = request.form.get("action", "submit")
+    try:
+        if action == "save":
+            quiz.save_answers(current_user, module, attempt, answers)
+            db.session.commit()
+            flash(_("Your answers are saved."), "success")
+            return redirect(_attempt_url(course, module, attempt))
+        attempt, completion = quiz.submit_attempt(
+            current_user, course, module, attempt, answers, confirmed=action == "confirm")
+    except quiz.NeedsConfirmation as exc:
+        db.session.commit()
+        return _attempt_page(course, module, attempt, unanswered=exc.unanswered)
+    except progress.LearningError as exc:
+        db.session.rollback()
+        return _attempt_page(course, module, attempt, answers=answers,
+                             error=_(exc.message) % exc.params if exc.params else _(exc.message))
+    db.session.commit()
+    if completion is not None:
+        _congratulate(completion)
+    return redirect(_attempt_url(course, module, attempt))
 
 
-def _answers_from(form, questions: list[quiz.ShownQuestion]) -> dict:
-    answers = {}
-    for q in questions:
-        name = f"q-{q.key}"
-        if q.kind == "short_answer":
-            answers[q.key] = form.get(name, "")[:500]
-        else:
-            valid = {o.key for o in q.options}
-            answers[q.key] = [k for k in form.getlist(name) if k in valid]
-    return answers
+@bp.route("/courses/<slug>/<module_slug>/attempts/<int:attempt_id>/save", methods=["POST"])
+@csrf.exempt  # checked below, as for the attempt page
+@login_required
+def save_attempt(slug, module_slug, attempt_id):
+    """Autosave from the attempt page's script: answers kept as the learner goes."""
+    course = _course_for_learner(slug)
+    __, module = _module(course, module_slug, progress.published_modules(course))
+    attempt = _own_attempt(module, attempt_id)
+    if not _authentic(attempt):
+        return {"saved": False, "error": _("Reload the page to keep saving.")}, 400
+    try:
+        saved_at = quiz.save_answers(current_user, module, attempt,
+                                     quiz.read_answers(module, attempt, request.form.getlist))
+    except progress.LearningError as exc:
+        db.session.rollback()
+        return {"saved": False,
+                "error": _(exc.message) % exc.params if exc.params else _(exc.message)}, 409
+    db.session.commit()
+    return {"saved": True, "saved_at": saved_at.isoformat()}
+
+
+def _attempt_proof(attempt: QuizAttempt) -> str:
+    return URLSafeSerializer(current_app.secret_key, salt="quiz-attempt").dumps(
+        [attempt.id, attempt.user_id])
+
+
+def _authentic(attempt: QuizAttempt) -> bool:
+    """A POST for this attempt came from its own page: a valid CSRF token, or,
+    once that has lapsed, the proof the page carries for this attempt only."""
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+        return True
+    except ValidationError:
+        pass
+    try:
+        proof = URLSafeSerializer(current_app.secret_key, salt="quiz-attempt").loads(
+            request.form.get("proof", ""))
+    except BadData:
+        return False
+    return proof == [attempt.id, attempt.user_id]
+
+
+def _attempt_page(course: Course, module: Module, attempt: QuizAttempt, *,
+                  answers: dict | None = None, unanswered: list[int] | None = None,
+                  notice: str | None = None, error: str | None = None):
+    questions = quiz.questions_for_attempt(module, attempt, answers)
+    attempts = quiz.attempts_of(current_user, module)
+    return render_template(
+        "learn/attempt.html", course=course, module=module, attempt=attempt,
+        questions=questions, form=EmptyForm(), proof=_attempt_proof(attempt),
+        unanswered=unanswered or [], notice=notice, error=error,
+        attempts_left=quiz.attempts_left(module, attempts),
+        deadline=as_utc(attempt.deadline), now=utcnow())
 
 
 @bp.route("/courses/<slug>/files/<digest>/<path:path>")

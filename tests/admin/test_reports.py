@@ -84,6 +84,7 @@ def local(*args) -> datetime:
 def take_quiz(user: User, course: Course, right: set[int]) -> None:
     """Submit one attempt answering questions whose index is in ``right`` correctly."""
     module = next(m for m in progress.published_modules(course) if m.kind == "quiz")
+    module.require_lessons = False  # the dataset's quizzes open at once, like a pre-test
     attempt = quiz.start_attempt(user, course, module)
     answers = {}
     for index, q in enumerate(module.quiz["questions"]):

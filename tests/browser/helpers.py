@@ -1,5 +1,7 @@
 """Steps several browser tests share."""
 
+import re
+
 from playwright.sync_api import Page, expect
 
 from elearn.demo import DEMO_PASSWORD
@@ -23,6 +25,9 @@ def answer_quiz(page: Page, questions: list[dict], correct: bool) -> None:
             continue
         for option in data["options"]:
             if option["correct"] == correct:
-                q.locator(f'input[value="{option["key"]}"]').check()
+                # Options are named by per-attempt tokens: pick them by their text.
+                text = re.sub(r"<[^>]+>", "", option["html"])
+                q.locator("label.option").filter(
+                    has_text=re.compile(rf"^\s*{re.escape(text)}\s*$")).locator("input").check()
                 if data["kind"] != "multiple":
                     break

@@ -47,7 +47,10 @@ def complete_course(user_id: int, course_id: int) -> None:
 
     user = db.session.get(User, user_id)
     course = db.session.get(Course, course_id)
+    done = progress.progress_map(user, progress.published_modules(course))
     for module in progress.published_modules(course):
+        if module.id in done and done[module.id].completed_at is not None:
+            continue
         if module.kind == "lesson":
             progress.mark_completed(user, course, module)
         else:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from elearn.courses.store import save_course
 from elearn.extensions import db
-from elearn.models import Module
+from elearn.models import Module, QuizAttempt
 
 from ..conftest import csrf_token
 from ..content.helpers import COURSE_MD, LESSON_MD, QUIZ_MD, make_course
@@ -70,7 +70,12 @@ class Learner:
         return self.post(f"/courses/{slug}/{module_slug}/complete",
                          page=f"/courses/{slug}/{module_slug}")
 
-    def start_quiz(self):
+    def start_quiz(self, lessons_first=True):
+        """Start (or continue) the quiz; by default after completing the lessons
+        before it, as the quiz requires."""
+        if lessons_first:
+            for lesson in ("pengantar", "standar"):
+                self.complete(lesson)
         response = self.post(f"/courses/{SLUG}/kuis/attempts", page=f"/courses/{SLUG}/kuis")
         return response
 
@@ -79,9 +84,14 @@ class Learner:
         assert response.status_code == 302, response.get_data(as_text=True)
         return response.headers["Location"]
 
-    def submit(self, url, data):
+    def submit(self, url, data, action="confirm"):
+        """Submit answers written with option keys, as the page would send them:
+        each option named by this attempt's token (unknown values are kept)."""
         token = csrf_token(self.client.get(url).get_data(as_text=True))
-        return self.client.post(url, data={"csrf_token": token, **data})
+        tokens = option_tokens(self.client.application, attempt_id(url))
+        sent = {name: [tokens.get(v, v) for v in value] if isinstance(value, list) else value
+                for name, value in data.items()}
+        return self.client.post(url, data={"csrf_token": token, "action": action, **sent})
 
 
 @pytest.fixture
@@ -91,6 +101,13 @@ def learner(client, auth, make_user):
     helper = Learner(client)
     helper.account = account
     return helper
+
+
+def option_tokens(app, attempt: int) -> dict[str, str]:
+    """Option key -> the token this attempt's page uses for it."""
+    with app.app_context():
+        layout = db.session.get(QuizAttempt, attempt).layout
+    return {key: token for pairs in layout["options"].values() for key, token in pairs}
 
 
 def attempt_id(url: str) -> int:

@@ -16,6 +16,9 @@ def test_another_learners_attempt_is_not_found(app, course, learner, make_user):
 
     response = other_client.post(url, data={"csrf_token": csrf_token(token_page)})
     assert response.status_code == 404
+    # Nor can answers be saved into it.
+    saved = other_client.post(url + "/save", data={"csrf_token": csrf_token(token_page)})
+    assert saved.status_code == 404
 
 
 def test_progress_and_scores_are_per_learner(app, course, learner, make_user):

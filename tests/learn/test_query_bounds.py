@@ -61,4 +61,5 @@ def test_page_queries_do_not_grow_with_the_course(app, learner, count_queries):
         counts[slug] = [count_queries(lambda p=p: learner.client.get(p).status_code)
                         for p in _pages(learner, slug, lessons)]
     assert counts["kecil"] == counts["besar"], counts
-    assert max(counts["besar"]) <= 12, counts
+    # The quiz page also reads the lessons before it (one query, whatever their number).
+    assert max(counts["besar"]) <= 14, counts

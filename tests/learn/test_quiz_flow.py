@@ -95,26 +95,31 @@ def test_result_page_shows_score_pass_and_feedback_per_question(app, course, lea
     url = learner.attempt_url()
     learner.submit(url, answers_for(app, correct=True))
     html = learner.client.get(url).get_data(as_text=True)
-    assert "100.0" in html and "Lulus" in html
-    assert "Standar memberi kepastian." in html  # explanations after submitting
-    assert html.count("✔ Benar</strong>") == 4
+    assert "Nilai 100 dari 100" in html and "Lulus" in html
+    assert "Standar memberi kepastian." in html  # explanations once passed
+    assert html.count("✔ Jawaban Anda tepat</strong>") == 4
 
 
 def test_best_score_is_kept_and_passing_completes_the_quiz(app, course, learner):
+    url = learner.attempt_url()
+    learner.submit(url, answers_for(app, correct=False))
     url = learner.attempt_url()
     learner.submit(url, answers_for(app, correct=True))
     with app.app_context():
         row = db.session.scalar(sa.select(ModuleProgress).where(
             ModuleProgress.best_score.is_not(None)))
         assert row.best_score == 100.0 and row.completed_at is not None
-    url = learner.attempt_url()
-    learner.submit(url, answers_for(app, correct=False))
-    with app.app_context():
-        row = db.session.scalar(sa.select(ModuleProgress).where(
-            ModuleProgress.best_score.is_not(None)))
-        assert row.best_score == 100.0 and row.completed_at is not None
     page = learner.client.get(f"/courses/{SLUG}").get_data(as_text=True)
     assert "lulus, nilai terbaik 100.0" in page
+
+
+def test_a_passed_quiz_cannot_be_taken_again(app, course, learner):
+    """Once passed, the answers are revealed: another attempt would prove nothing."""
+    learner.submit(learner.attempt_url(), answers_for(app, correct=True))
+    response = learner.start_quiz()
+    page = learner.client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Anda sudah lulus kuis ini." in page
+    assert len(_attempts(app)) == 1
 
 
 def test_partial_multiple_choice_shows_as_partly_correct(app, course, learner):
@@ -127,13 +132,13 @@ def test_partial_multiple_choice_shows_as_partly_correct(app, course, learner):
     attempt = _attempts(app)[0]
     # 5 points in all; the 2-point question earned 1: 4 of 5 = 80 %.
     assert attempt.score == 80.0 and attempt.passed
-    assert "Sebagian benar" in learner.client.get(url).get_data(as_text=True)
+    assert "Sebagian tepat" in learner.client.get(url).get_data(as_text=True)
 
 
 def test_answers_naming_unknown_options_are_ignored(app, course, learner):
     url = learner.attempt_url()
-    data = {k: ["bukan-opsi"] for k in answers_for(app) if not isinstance(answers_for(app)[k],
-                                                                          str)}
+    data = {k: (["bukan-opsi"] if isinstance(v, list) else "jawaban keliru")
+            for k, v in answers_for(app).items()}
     learner.submit(url, data)
     assert _attempts(app)[0].score == 0.0
     assert attempt_id(url) == _attempts(app)[0].id
