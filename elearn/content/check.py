@@ -187,8 +187,8 @@ class _Checker:
     def choice_value(self, path: str, fm: FrontMatter, key: str, choices: tuple[str, ...],
                      default: str | None = None) -> str:
         value = fm.data.get(key, default)
-        if value is None:
-            return ""
+        if value is None:  # "level:" with nothing after it means the default
+            return default or ""
         if value not in choices:
             self.add(path, fm.lines.get(key, 1), N_(
                 "%(key)s must be one of %(choices)s, got '%(value)s'"),
