@@ -220,3 +220,9 @@ def test_an_empty_level_means_the_default():
     course, problems = check_course(make_course({
         "course.md": COURSE_MD.replace("jp: 2", "jp: 2\nlevel:")}))
     assert problems == [] and course.level == "dasar"
+
+
+def test_a_number_too_long_for_python_is_a_problem_not_a_crash():
+    problems = problems_of({"course.md": COURSE_MD.replace("jp: 2", "jp: " + "1" * 4400)})
+    assert any(p.startswith("content/pelayanan-publik/course.md:2: invalid YAML: Exceeds")
+               for p in problems), problems
