@@ -168,11 +168,7 @@ def _module_editor(course, module):
     if request.method == "POST" and form.validate_on_submit():
         slug = module.slug if module is not None else (form.slug.data or "")
         action = request.form.get("action", "save")
-        draft = authoring.ModuleDraft(
-            title=form.title.data.strip(), kind=form.kind.data, minutes=form.minutes.data,
-            body=(form.body.data or "").replace("\r\n", "\n"), pass_score=form.pass_score.data,
-            max_attempts=form.max_attempts.data, shuffle=form.shuffle.data,
-            shuffle_questions=form.shuffle_questions.data)
+        draft = _draft(form)
         if not slug:
             form.slug.errors.append(_("Enter a short name."))
         elif action == "preview":
@@ -193,6 +189,16 @@ def _module_editor(course, module):
                                         module_slug=saved.slug))
     return render_template("author/module_form.html", form=form, course=course, module=module,
                            problems=problems, preview=preview, button=EmptyForm())
+
+
+def _draft(form: ModuleForm) -> authoring.ModuleDraft:
+    return authoring.ModuleDraft(
+        title=form.title.data.strip(), kind=form.kind.data, minutes=form.minutes.data,
+        body=(form.body.data or "").replace("\r\n", "\n"), pass_score=form.pass_score.data,
+        max_attempts=form.max_attempts.data, shuffle=form.shuffle.data,
+        shuffle_questions=form.shuffle_questions.data, review=form.review.data,
+        require_lessons=form.require_lessons.data, draw=form.draw.data or "",
+        retry_after=form.retry_after.data or "", time_limit=form.time_limit.data or "")
 
 
 @bp.route("/courses/<slug>/modules/<module_slug>/move", methods=["POST"])
