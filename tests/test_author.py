@@ -441,3 +441,71 @@ def test_bad_quiz_settings_come_back_as_the_checkers_problems(app, client, instr
         assert f"pelayanan-publik/{expected}" in unescape(html), action
     with app.app_context():
         assert "kuis-dua" not in [m.slug for m in get_course("pelayanan-publik").modules]
+
+
+# -- publishing safety --------------------------------------------------------------------
+
+def _new_module(client, course_slug, **changes):
+    url = f"/author/courses/{course_slug}/modules/new"
+    return post_form(client, url, {**MODULE_FORM, **changes})
+
+
+def _flashes(client, slug="pelayanan-publik") -> str:
+    return unescape(client.get(f"/author/courses/{slug}").get_data(as_text=True))
+
+
+def test_publishing_a_course_with_draft_modules_is_refused_naming_each(app, client, instructor):
+    post_form(client, "/author/courses/new", COURSE_FORM)
+    _new_module(client, "etika-asn", slug="nilai-dasar", action="publish")
+    _new_module(client, "etika-asn", slug="kode-etik", title="Kode Etik", action="save")
+    _new_module(client, "etika-asn", slug="kuis-etika", title="Kuis Etika", kind="quiz",
+                body=QUIZ_MD.split("---\n")[2], action="save")
+    page = "/author/courses/etika-asn"
+    post_form(client, page, {}, url=f"{page}/publish")
+    html = _flashes(client, "etika-asn")
+    assert "modul 02-kode-etik.md (Kode Etik) masih berupa draf: terbitkan atau hapus " \
+           "terlebih dahulu" in html
+    assert "modul 03-kuis-etika.md (Kuis Etika) masih berupa draf" in html
+    assert "01-nilai-dasar.md" not in html
+    with app.app_context():
+        assert get_course("etika-asn").status == "draft"
+    for module in ("kode-etik", "kuis-etika"):
+        post_form(client, page, {"state": "published"}, url=f"{page}/modules/{module}/status")
+    post_form(client, page, {}, url=f"{page}/publish")
+    with app.app_context():
+        assert get_course("etika-asn").status == "published"
+
+
+def test_publishing_a_quiz_after_a_draft_lesson_warns_naming_the_lesson(app, client,
+                                                                        instructor, course):
+    _new_module(client, "pelayanan-publik", slug="nilai-dasar", action="save")
+    response = _new_module(client, "pelayanan-publik", slug="kuis-dua", title="Kuis Dua",
+                           kind="quiz", body=QUIZ_MD.split("---\n")[2], action="publish")
+    assert response.status_code == 302
+    html = unescape(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert "Modul diterbitkan." in html
+    assert ('class="flash flash-warning" role="status">pelajaran 03-nilai-dasar.md (Nilai Dasar) '
+            "sebelum kuis ini masih berupa draf: peserta akan sampai ke kuis tanpa pelajaran "
+            "itu sampai Anda menerbitkannya") in html
+
+
+def test_publishing_a_quiz_from_the_module_list_warns_too(client, instructor, course):
+    page = "/author/courses/pelayanan-publik"
+    post_form(client, page, {"state": "draft"}, url=f"{page}/modules/pengantar/status")
+    post_form(client, page, {"state": "draft"}, url=f"{page}/modules/kuis/status")
+    post_form(client, page, {"state": "published"}, url=f"{page}/modules/kuis/status")
+    assert "pelajaran 01-pengantar.md (Pengantar) sebelum kuis ini masih berupa draf" \
+        in _flashes(client)
+
+
+def test_no_warning_for_a_quiz_after_published_lessons_or_in_a_draft_course(app, client,
+                                                                           instructor, course):
+    page = "/author/courses/pelayanan-publik"
+    post_form(client, page, {"state": "draft"}, url=f"{page}/modules/kuis/status")
+    post_form(client, page, {"state": "published"}, url=f"{page}/modules/kuis/status")
+    assert "sebelum kuis ini" not in _flashes(client)
+    post_form(client, "/author/courses/new", COURSE_FORM)
+    _new_module(client, "etika-asn", slug="nilai-dasar", action="save")
+    _new_module(client, "etika-asn", slug="kuis-etika", kind="quiz",
+                body=QUIZ_MD.split("---\n")[2], action="publish")
+    assert "sebelum kuis ini" not in _flashes(client, "etika-asn")

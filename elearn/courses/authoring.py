@@ -211,6 +211,22 @@ def save_module(course: Course, module: Module | None, slug: str, draft: ModuleD
     return saved
 
 
+def quiz_publish_warnings(module: Module) -> list[Problem]:
+    """What to tell the author who publishes ``module``: the draft lessons before a quiz.
+
+    Only in a published course, where learners can already reach the quiz;
+    they do not see draft lessons, so they would take the quiz without them.
+    """
+    course = module.course
+    if module.kind != "quiz" or module.status != "published" or course.status != "published":
+        return []
+    return [Problem(course.slug, 1, N_(
+        "lesson %(file)s (%(title)s) before this quiz is still a draft: learners will reach "
+        "the quiz without it until you publish it"), {"file": m.filename, "title": m.title})
+        for m in course.active_modules
+        if m.kind == "lesson" and m.position < module.position and m.status != "published"]
+
+
 def set_module_status(module: Module, status: str) -> None:
     module.status = status
     db.session.flush()
@@ -232,7 +248,17 @@ def move_module(course: Course, module: Module, direction: int) -> None:
 
 
 def publish_course(course: Course) -> None:
-    if not any(m.status == "published" for m in course.active_modules):
+    """Publish the course once every one of its modules is published.
+
+    Learners never see a draft module: a course published with one would
+    silently lack it, and a quiz after a draft lesson would open without it.
+    """
+    drafts = [m for m in course.active_modules if m.status != "published"]
+    if drafts:
+        raise ContentError([Problem(course.slug, 1, N_(
+            "module %(file)s (%(title)s) is still a draft: publish it or remove it first"),
+            {"file": m.filename, "title": m.title}) for m in drafts])
+    if not course.active_modules:
         raise ContentError([Problem(course.slug, 1,
                                     N_("publish at least one module before the course"))])
     course.status = "published"
