@@ -2,10 +2,13 @@
 
 import io
 import zipfile
+from html import unescape
+from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
 
+from elearn.courses import authoring
 from elearn.courses.store import get_course, save_course
 from elearn.extensions import db
 from elearn.models import Module, ModuleProgress
@@ -265,3 +268,244 @@ def test_course_files_are_served_with_type_and_long_cache(app, client, instructo
     digest = urls["media/a.png"].split("/")[4]
     stale = urls["media/a.png"].replace(digest, "0" * 64)
     assert client.get(stale).status_code == 404
+
+
+# -- quiz assessment settings in the editor -----------------------------------------------
+
+class _BrowserForm(HTMLParser):
+    """What a browser submits from the module editor as the page shows it."""
+
+    FIELDS = {"csrf_token", "title", "kind", "minutes", "pass_score", "max_attempts", "shuffle",
+              "shuffle_questions", "require_lessons", "review", "draw", "retry_after",
+              "time_limit", "body"}
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self._select: str | None = None
+        self._textarea: str | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name in self.FIELDS:
+            if attrs.get("type") != "checkbox" or "checked" in attrs:
+                self.values.setdefault(name, attrs.get("value") or "")
+        elif tag == "select" and name in self.FIELDS:
+            self._select = name
+        elif tag == "option" and self._select:
+            if "selected" in attrs or self._select not in self.values:
+                self.values[self._select] = attrs.get("value") or ""
+        elif tag == "textarea" and name in self.FIELDS:
+            self._textarea = name
+            self.values[name] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values[self._textarea] += data.removeprefix("\r\n") \
+                if not self.values[self._textarea] else data
+
+
+def browser_save(client, url: str, **changes):
+    """Open the editor, change ``changes`` and press Save, as a person would."""
+    values = _BrowserForm(client.get(url).get_data(as_text=True)).values
+    return client.post(url, data={**values, **changes, "action": "save"})
+
+
+GROUPED_QUIZ = (QUIZ_MD
+                .replace("shuffle: true\n", "shuffle: true\nreview: never\nrequire_lessons: false\n"
+                         "draw: {layanan: 1, etika: 2}\nretry_after: 90m\ntime_limit: 1h30m\n")
+                .replace("pelayanan?\n", "pelayanan? {group=layanan}\n")
+                .replace("{points=2}", "{points=2 group=etika}")
+                .replace("dipublikasikan.\n", "dipublikasikan. {group=layanan}\n")
+                .replace("ASN adalah ...", "ASN adalah ... {group=etika}"))
+
+QUIZ_DRAFT = dict(title="Kuis", kind="quiz", minutes=5, body="## Soal?\n- [x] Ya\n- [ ] Tidak",
+                  pass_score=70, max_attempts=3)
+
+
+def test_a_quiz_with_default_assessment_settings_is_written_as_before():
+    """No new key is written at its default, so quizzes saved earlier re-save unchanged."""
+    text = authoring.module_md(authoring.ModuleDraft(**QUIZ_DRAFT))
+    assert text == ("---\ntitle: Kuis\nminutes: 5\ntype: quiz\npass_score: 70\nmax_attempts: 3\n"
+                    "shuffle: false\nshuffle_questions: false\n---\n"
+                    "## Soal?\n- [x] Ya\n- [ ] Tidak\n")
+
+
+@pytest.mark.parametrize(("changes", "line"), [
+    ({"review": "after_last_attempt"}, "review: after_last_attempt"),
+    ({"review": "immediately"}, "review: immediately"),
+    ({"review": "never"}, "review: never"),
+    ({"require_lessons": False}, "require_lessons: false"),
+    ({"draw": "10"}, "draw: 10"),
+    ({"draw": "etika: 3, layanan: 3"}, "draw: {etika: 3, layanan: 3}"),
+    ({"draw": "{etika: 3, layanan: 3}"}, "draw: {etika: 3, layanan: 3}"),
+    ({"retry_after": "1h30m"}, "retry_after: 1h30m"),
+    ({"time_limit": "45m"}, "time_limit: 45m"),
+])
+def test_each_assessment_setting_is_written_and_read_back_by_the_editor(changes, line):
+    draft = authoring.ModuleDraft(**QUIZ_DRAFT, **changes)
+    text = authoring.module_md(draft)
+    assert f"\nshuffle_questions: false\n{line}\n---\n" in text
+    module = Module(slug="kuis", position=2, title="Kuis", kind="quiz", minutes=5, source=text,
+                    pass_score=70, max_attempts=3, shuffle=False, shuffle_questions=False)
+    again = authoring.draft_of(module)
+    assert authoring.module_md(again) == text
+    if "draw" not in changes:
+        assert again == draft
+
+
+def test_quiz_settings_saved_in_the_editor_reach_the_module(app, client, instructor, course):
+    url = "/author/courses/pelayanan-publik/modules/new"
+    response = post_form(client, url, {
+        **MODULE_FORM, "kind": "quiz", "slug": "kuis-dua", "body": QUIZ_MD.split("---\n")[2],
+        "review": "after_last_attempt", "draw": "3", "retry_after": "2d",
+        "time_limit": "1h", "action": "save"})
+    assert response.status_code == 302
+    with app.app_context():
+        module = db.session.scalar(sa.select(Module).where(Module.slug == "kuis-dua"))
+        assert (module.review_policy, module.require_lessons, module.retry_after_seconds,
+                module.time_limit_seconds, module.quiz["draw"]) == (
+            "after_last_attempt", False, 2 * 86400, 3600, {"*": 3})
+        assert "\nreview: after_last_attempt\nrequire_lessons: false\ndraw: 3\n" \
+               "retry_after: 2d\ntime_limit: 1h\n---\n" in module.source
+
+
+def test_the_editor_shows_the_settings_written_in_git(app, client, instructor):
+    with app.app_context():
+        save_course(make_course({"course.md": COURSE_MD, "02-kuis.md": GROUPED_QUIZ}))
+        db.session.commit()
+    values = _BrowserForm(client.get("/author/courses/pelayanan-publik/modules/kuis")
+                          .get_data(as_text=True)).values
+    assert {key: values.get(key) for key in (
+        "review", "require_lessons", "draw", "retry_after", "time_limit")} == {
+        "review": "never", "require_lessons": None, "draw": "layanan: 1, etika: 2",
+        "retry_after": "90m", "time_limit": "1h30m"}
+
+
+def test_editing_a_quiz_in_the_browser_keeps_every_setting_written_in_git(app, client,
+                                                                          instructor):
+    with app.app_context():
+        save_course(make_course({"course.md": COURSE_MD, "02-kuis.md": GROUPED_QUIZ}))
+        db.session.commit()
+    response = browser_save(client, "/author/courses/pelayanan-publik/modules/kuis",
+                            title="Kuis (revisi)")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with app.app_context():
+        module = db.session.scalar(sa.select(Module).where(Module.slug == "kuis"))
+        assert module.title == "Kuis (revisi)"
+        assert ("review: never\nrequire_lessons: false\ndraw: {layanan: 1, etika: 2}\n"
+                "retry_after: 90m\ntime_limit: 1h30m\n---\n") in module.source
+        assert module.quiz["draw"] == {"layanan": 1, "etika": 2}
+        assert (module.review_policy, module.require_lessons, module.retry_after_seconds,
+                module.time_limit_seconds) == ("never", False, 5400, 5400)
+
+
+def test_resaving_a_quiz_unchanged_in_the_browser_changes_nothing(app, client, instructor,
+                                                                   course):
+    url = "/author/courses/pelayanan-publik/modules/new"
+    post_form(client, url, {**MODULE_FORM, "kind": "quiz", "slug": "kuis-dua",
+                            "require_lessons": "y", "body": QUIZ_MD.split("---\n")[2],
+                            "action": "save"})
+    with app.app_context():
+        before = get_course("pelayanan-publik").version
+    assert browser_save(client, "/author/courses/pelayanan-publik/modules/kuis-dua"
+                        ).status_code == 302
+    with app.app_context():
+        assert get_course("pelayanan-publik").version == before
+
+
+@pytest.mark.parametrize(("changes", "expected"), [
+    ({"draw": "12"}, "03-kuis-dua.md:9: draw meminta 12 soal, tetapi kuis ini hanya memiliki 4"),
+    ({"draw": "etika: 2"}, "03-kuis-dua.md:9: draw meminta 2 soal dari kelompok 'etika', "
+                           "tetapi kuis ini hanya memiliki 0"),
+    ({"retry_after": "90"}, "03-kuis-dua.md:9: retry_after perlu satuan: tulis 90m, bukan 90"),
+    ({"time_limit": "2 jam"}, "03-kuis-dua.md:9: time_limit harus berupa durasi seperti 30m"),
+    ({"time_limit": "2d"}, "03-kuis-dua.md:9: time_limit harus antara 1m dan 1d, tertulis '2d'"),
+])
+def test_bad_quiz_settings_come_back_as_the_checkers_problems(app, client, instructor, course,
+                                                              changes, expected):
+    url = "/author/courses/pelayanan-publik/modules/new"
+    for action in ("preview", "publish"):
+        html = post_form(client, url, {**MODULE_FORM, "kind": "quiz", "slug": "kuis-dua",
+                                       "require_lessons": "y", "action": action,
+                                       "body": QUIZ_MD.split("---\n")[2], **changes}
+                         ).get_data(as_text=True)
+        assert f"pelayanan-publik/{expected}" in unescape(html), action
+    with app.app_context():
+        assert "kuis-dua" not in [m.slug for m in get_course("pelayanan-publik").modules]
+
+
+# -- publishing safety --------------------------------------------------------------------
+
+def _new_module(client, course_slug, **changes):
+    url = f"/author/courses/{course_slug}/modules/new"
+    return post_form(client, url, {**MODULE_FORM, **changes})
+
+
+def _flashes(client, slug="pelayanan-publik") -> str:
+    return unescape(client.get(f"/author/courses/{slug}").get_data(as_text=True))
+
+
+def test_publishing_a_course_with_draft_modules_is_refused_naming_each(app, client, instructor):
+    post_form(client, "/author/courses/new", COURSE_FORM)
+    _new_module(client, "etika-asn", slug="nilai-dasar", action="publish")
+    _new_module(client, "etika-asn", slug="kode-etik", title="Kode Etik", action="save")
+    _new_module(client, "etika-asn", slug="kuis-etika", title="Kuis Etika", kind="quiz",
+                body=QUIZ_MD.split("---\n")[2], action="save")
+    page = "/author/courses/etika-asn"
+    post_form(client, page, {}, url=f"{page}/publish")
+    html = _flashes(client, "etika-asn")
+    assert "modul 02-kode-etik.md (Kode Etik) masih berupa draf: terbitkan atau hapus " \
+           "terlebih dahulu" in html
+    assert "modul 03-kuis-etika.md (Kuis Etika) masih berupa draf" in html
+    assert "01-nilai-dasar.md" not in html
+    with app.app_context():
+        assert get_course("etika-asn").status == "draft"
+    for module in ("kode-etik", "kuis-etika"):
+        post_form(client, page, {"state": "published"}, url=f"{page}/modules/{module}/status")
+    post_form(client, page, {}, url=f"{page}/publish")
+    with app.app_context():
+        assert get_course("etika-asn").status == "published"
+
+
+def test_publishing_a_quiz_after_a_draft_lesson_warns_naming_the_lesson(app, client,
+                                                                        instructor, course):
+    _new_module(client, "pelayanan-publik", slug="nilai-dasar", action="save")
+    response = _new_module(client, "pelayanan-publik", slug="kuis-dua", title="Kuis Dua",
+                           kind="quiz", body=QUIZ_MD.split("---\n")[2], action="publish")
+    assert response.status_code == 302
+    html = unescape(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert "Modul diterbitkan." in html
+    assert ('class="flash flash-warning" role="status">pelajaran 03-nilai-dasar.md (Nilai Dasar) '
+            "sebelum kuis ini masih berupa draf: peserta akan sampai ke kuis tanpa pelajaran "
+            "itu sampai Anda menerbitkannya") in html
+
+
+def test_publishing_a_quiz_from_the_module_list_warns_too(client, instructor, course):
+    page = "/author/courses/pelayanan-publik"
+    post_form(client, page, {"state": "draft"}, url=f"{page}/modules/pengantar/status")
+    post_form(client, page, {"state": "draft"}, url=f"{page}/modules/kuis/status")
+    post_form(client, page, {"state": "published"}, url=f"{page}/modules/kuis/status")
+    assert "pelajaran 01-pengantar.md (Pengantar) sebelum kuis ini masih berupa draf" \
+        in _flashes(client)
+
+
+def test_no_warning_for_a_quiz_after_published_lessons_or_in_a_draft_course(app, client,
+                                                                           instructor, course):
+    page = "/author/courses/pelayanan-publik"
+    post_form(client, page, {"state": "draft"}, url=f"{page}/modules/kuis/status")
+    post_form(client, page, {"state": "published"}, url=f"{page}/modules/kuis/status")
+    assert "sebelum kuis ini" not in _flashes(client)
+    post_form(client, "/author/courses/new", COURSE_FORM)
+    _new_module(client, "etika-asn", slug="nilai-dasar", action="save")
+    _new_module(client, "etika-asn", slug="kuis-etika", kind="quiz",
+                body=QUIZ_MD.split("---\n")[2], action="publish")
+    assert "sebelum kuis ini" not in _flashes(client, "etika-asn")

@@ -43,6 +43,15 @@ class CourseForm(FlaskForm):
         return [nip for nip in (part.strip() for part in raw.split(",")) if nip]
 
 
+#: The quiz review policies of docs/authoring.md, "Penilaian kuis".
+REVIEW_CHOICES = [
+    SelectChoice("after_pass", _l("After passing, or once no attempt is left")),
+    SelectChoice("after_last_attempt", _l("Only once no attempt is left")),
+    SelectChoice("immediately", _l("Immediately after each attempt")),
+    SelectChoice("never", _l("Never (the score only)")),
+]
+
+
 class ModuleForm(FlaskForm):
     slug = StringField(_l("Short name (slug)"), validators=[Optional(), Length(max=90),
                                                             SLUG_RULE],
@@ -61,6 +70,23 @@ class ModuleForm(FlaskForm):
         Optional(), NumberRange(0, 1000, message=_l("Attempts must be 0 or more."))])
     shuffle = BooleanField(_l("Shuffle the options"))
     shuffle_questions = BooleanField(_l("Shuffle the questions"))
+    review = SelectField(_l("Show the correct answers and explanations"), default="after_pass",
+                         choices=REVIEW_CHOICES, description=_l(
+                             "Before that, a failed attempt shows the score and which questions "
+                             "were wrong (except with 'Never')."))
+    require_lessons = BooleanField(
+        _l("The quiz opens once every lesson before it is completed"), default=True)
+    draw = StringField(_l("Questions per attempt"), validators=[Optional(), Length(max=200)],
+                       description=_l("Empty: every question. 10: ten drawn from all of them. "
+                                      "etika: 3, layanan: 3: three from each group, set with "
+                                      "{group=...} at the end of a question heading."))
+    retry_after = StringField(_l("Wait after a failed attempt"),
+                              validators=[Optional(), Length(max=20)],
+                              description=_l("For example 30m, 1h or 1d (d days, h hours, "
+                                             "m minutes). Empty: no wait."))
+    time_limit = StringField(_l("Time limit per attempt"),
+                             validators=[Optional(), Length(max=20)],
+                             description=_l("For example 30m or 1h30m. Empty: no limit."))
     body = TextAreaField(_l("Content (Markdown)"), render_kw={"class": "editor", "rows": 20})
 
 

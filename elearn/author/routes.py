@@ -134,12 +134,18 @@ def publish_course(slug):
                 message = _("The course is published.")
         except ContentError as exc:
             db.session.rollback()
-            for problem in _problems(exc):
-                flash(problem, "error")
+            for problem in exc.problems:  # about the course, not a line of a file
+                flash(problem.text(_), "error")
         else:
             db.session.commit()
             flash(message, "success")
     return redirect(url_for("author.course", slug=slug))
+
+
+def _warn_before_quiz(module) -> None:
+    """A published quiz after a draft lesson opens without it: say so, naming the lesson."""
+    for warning in authoring.quiz_publish_warnings(module):
+        flash(warning.text(_), "warning")
 
 
 @bp.route("/courses/<slug>/modules/new", methods=["GET", "POST"])
@@ -168,11 +174,7 @@ def _module_editor(course, module):
     if request.method == "POST" and form.validate_on_submit():
         slug = module.slug if module is not None else (form.slug.data or "")
         action = request.form.get("action", "save")
-        draft = authoring.ModuleDraft(
-            title=form.title.data.strip(), kind=form.kind.data, minutes=form.minutes.data,
-            body=(form.body.data or "").replace("\r\n", "\n"), pass_score=form.pass_score.data,
-            max_attempts=form.max_attempts.data, shuffle=form.shuffle.data,
-            shuffle_questions=form.shuffle_questions.data)
+        draft = _draft(form)
         if not slug:
             form.slug.errors.append(_("Enter a short name."))
         elif action == "preview":
@@ -189,10 +191,22 @@ def _module_editor(course, module):
                 db.session.commit()
                 flash(_("Module published.") if saved.status == "published"
                       else _("Module saved as a draft."), "success")
+                if action == "publish":
+                    _warn_before_quiz(saved)
                 return redirect(url_for("author.edit_module", slug=course.slug,
                                         module_slug=saved.slug))
     return render_template("author/module_form.html", form=form, course=course, module=module,
                            problems=problems, preview=preview, button=EmptyForm())
+
+
+def _draft(form: ModuleForm) -> authoring.ModuleDraft:
+    return authoring.ModuleDraft(
+        title=form.title.data.strip(), kind=form.kind.data, minutes=form.minutes.data,
+        body=(form.body.data or "").replace("\r\n", "\n"), pass_score=form.pass_score.data,
+        max_attempts=form.max_attempts.data, shuffle=form.shuffle.data,
+        shuffle_questions=form.shuffle_questions.data, review=form.review.data,
+        require_lessons=form.require_lessons.data, draw=form.draw.data or "",
+        retry_after=form.retry_after.data or "", time_limit=form.time_limit.data or "")
 
 
 @bp.route("/courses/<slug>/modules/<module_slug>/move", methods=["POST"])
@@ -217,6 +231,7 @@ def module_status(slug, module_slug):
         db.session.commit()
         flash(_("Module published.") if state == "published"
               else _("The module is a draft again; learners no longer see it."), "success")
+        _warn_before_quiz(module)
     return redirect(url_for("author.course", slug=slug) + "#modules")
 
 

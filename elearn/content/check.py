@@ -13,6 +13,8 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from ..text import CONTROL_CHARACTERS
+from .draw import check_draw
+from .durations import DAY, HOUR, MINUTE, format_duration, parse_duration
 from .files import MAX_FILE_BYTES, CourseFiles
 from .frontmatter import FrontMatter, split_front_matter
 from .limits import MAX_FILE_CHARS, course_problems, markdown_problems
@@ -31,9 +33,15 @@ COURSE_KEYS = {"title", "summary", "jp", "competency", "level", "instructors", "
                "restricted", "min_reading_percent"}
 COURSE_REQUIRED = ("title", "summary", "jp", "competency")
 LESSON_KEYS = {"title", "minutes", "type"}
-QUIZ_KEYS = LESSON_KEYS | {"pass_score", "max_attempts", "shuffle", "shuffle_questions"}
+QUIZ_KEYS = LESSON_KEYS | {"pass_score", "max_attempts", "shuffle", "shuffle_questions",
+                           "review", "require_lessons", "draw", "retry_after", "time_limit"}
+#: When a learner sees the correct answers and explanations (docs/authoring.md).
+REVIEW_POLICIES = ("after_pass", "after_last_attempt", "immediately", "never")
+#: Allowed range, in seconds, of each duration key of a quiz.
+DURATION_BOUNDS = {"retry_after": (MINUTE, 30 * DAY), "time_limit": (MINUTE, 24 * HOUR)}
 _LINK = re.compile(r"(!?)\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*[\"'])?\s*\)")
 _FENCE = re.compile(r"^\s*(```|~~~)")
+_WHOLE_NUMBER = re.compile(r"[0-9]+")
 
 
 def default_module_url(course_slug: str, module_slug: str) -> str:
@@ -176,19 +184,43 @@ class _Checker:
             return default
         return value
 
-    def bool_value(self, path: str, fm: FrontMatter, key: str) -> bool:
-        value = fm.data.get(key, False)
+    def bool_value(self, path: str, fm: FrontMatter, key: str, default: bool = False) -> bool:
+        value = fm.data.get(key, default)
         if not isinstance(value, bool):
             self.add(path, fm.lines[key], N_("%(key)s must be true or false, got '%(value)s'"),
                      key=key, value=value)
-            return False
+            return default
         return value
+
+    def duration_value(self, path: str, fm: FrontMatter, key: str) -> int | None:
+        """Seconds of a duration key (``30m``, ``1h30m``, ``2d``); None when absent."""
+        value = fm.data.get(key)
+        if value is None:
+            return None
+        low, high = DURATION_BOUNDS[key]
+        text = str(value)
+        if _WHOLE_NUMBER.fullmatch(text) and not isinstance(value, bool):
+            self.add(path, fm.lines[key], N_(
+                "%(key)s needs a unit: write %(value)sm, not %(value)s (units: d, h, m)"),
+                key=key, value=text)
+            return None
+        seconds = parse_duration(text) if isinstance(value, str) else None
+        if seconds is None:
+            self.add(path, fm.lines[key], N_(
+                "%(key)s must be a duration such as 30m, 1h or 1h30m (units: d, h, m), "
+                "got '%(value)s'"), key=key, value=text)
+        elif not low <= seconds <= high:
+            self.add(path, fm.lines[key], N_(
+                "%(key)s must be from %(low)s to %(high)s, got '%(value)s'"),
+                key=key, low=format_duration(low), high=format_duration(high), value=text)
+            return None
+        return seconds
 
     def choice_value(self, path: str, fm: FrontMatter, key: str, choices: tuple[str, ...],
                      default: str | None = None) -> str:
         value = fm.data.get(key, default)
-        if value is None:
-            return ""
+        if value is None:  # "level:" with nothing after it means the default
+            return default or ""
         if value not in choices:
             self.add(path, fm.lines.get(key, 1), N_(
                 "%(key)s must be one of %(choices)s, got '%(value)s'"),
@@ -286,7 +318,14 @@ class _Checker:
             module.max_attempts = self.int_value(path, fm, "max_attempts", 0, 1000, 3)
             module.shuffle = self.bool_value(path, fm, "shuffle")
             module.shuffle_questions = self.bool_value(path, fm, "shuffle_questions")
+            module.review = self.choice_value(path, fm, "review", REVIEW_POLICIES, "after_pass")
+            module.require_lessons = self.bool_value(path, fm, "require_lessons", True)
+            module.retry_after_seconds = self.duration_value(path, fm, "retry_after")
+            module.time_limit_seconds = self.duration_value(path, fm, "time_limit")
             intro, questions, problems = parse_questions(fm.body, fm.body_line, self.where(path))
+            self.problems.extend(problems)
+            module.draw, problems = check_draw(fm.data.get("draw"), fm.lines.get("draw", 1),
+                                               questions, self.where(path))
             self.problems.extend(problems)
             module.body_html = render_markdown(intro, self.resolver) if intro and render else ""
             for q in questions if render else ():

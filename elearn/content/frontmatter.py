@@ -50,7 +50,8 @@ def split_front_matter(text: str, file: str) -> tuple[FrontMatter, list[Problem]
         line = 2 + (mark.line if mark else 0)
         reason = (exc.problem or "invalid YAML").strip()
         return fm, [Problem(file, line, N_("invalid YAML: %(reason)s"), {"reason": reason})]
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:
+        # ValueError: a number of more than 4300 digits, which int() refuses.
         return fm, [Problem(file, 2, N_("invalid YAML: %(reason)s"),
                             {"reason": str(exc).strip()[:200]})]
     if data is None:

@@ -6,10 +6,16 @@ import hashlib
 import re
 import unicodedata
 
+from .draw import MAX_GROUP_CHARS, is_group_name
 from .model import N_, Option, Problem, Question
 
 _HEADING = re.compile(r"^##(?!#)\s*(.*?)\s*$")
-_POINTS = re.compile(r"\s*\{\s*points\s*=\s*([^}]*)\}\s*$")
+# A trailing {...} that starts with key= is the question's attribute block;
+# other braces ({#id}, {x}) stay part of the question text, as they always did.
+_ATTRIBUTES = re.compile(r"\{(\s*[A-Za-z][\w-]*\s*=[^{}]*)\}\s*$")
+_EQUALS = re.compile(r"\s*=\s*")
+_POINTS = re.compile(r"[0-9]{1,3}")
+ATTRIBUTE_KEYS = ("group", "points")
 _OPTION = re.compile(r"^\s*[-*+]\s+\[( |x|X)\]\s*(.*)$")
 _ANSWER = re.compile(r"^=\s?(.*)$")
 _EXPLANATION = re.compile(r"^>\s?(.*)$")
@@ -55,17 +61,12 @@ def parse_questions(
         if heading:
             finish()
             text = heading.group(1)
-            points = 1
-            if m := _POINTS.search(text):
+            points, group = 1, ""
+            if m := _ATTRIBUTES.search(text):
                 text = text[: m.start()].strip()
-                raw = m.group(1).strip()
-                if raw.isdigit() and 1 <= int(raw) <= 100:
-                    points = int(raw)
-                else:
-                    problems.append(Problem(file, number, N_(
-                        "points must be a whole number from 1 to 100, got '%(value)s'"),
-                        {"value": raw}))
-            current = Question(key="", kind="", line=number, prompt="", points=points)
+                points, group = _attributes(m.group(1), file, number, problems)
+            current = Question(key="", kind="", line=number, prompt="", points=points,
+                               group=group)
             prompt_lines = [text] if text else []
             explanation = []
             if not text:
@@ -127,6 +128,37 @@ def parse_questions(
                 "the same question is already on line %(line)d"), {"line": seen[q.key]}))
         seen.setdefault(q.key, q.line)
     return "\n".join(intro).strip(), questions, problems
+
+
+def _attributes(block: str, file: str, line: int, problems: list[Problem]) -> tuple[int, str]:
+    """Points and group from a heading's ``{points=2 group=etika}``, any order, both optional."""
+    def add(message: str, **params) -> None:
+        problems.append(Problem(file, line, message, params))
+
+    points, group, seen = 1, "", set()
+    for token in _EQUALS.sub("=", block.strip()).split():
+        key, equals, value = token.partition("=")
+        if not equals or not key:
+            add(N_("question attributes are written key=value, e.g. {points=2 group=etika}; "
+                   "got '%(text)s'"), text=token)
+        elif key not in ATTRIBUTE_KEYS:
+            add(N_("unknown question attribute '%(key)s' (allowed: %(allowed)s)"),
+                key=key, allowed=", ".join(ATTRIBUTE_KEYS))
+        elif key in seen:
+            add(N_("question attribute '%(key)s' is given twice"), key=key)
+        elif key == "points":
+            if _POINTS.fullmatch(value) and 1 <= int(value) <= 100:
+                points = int(value)
+            else:
+                add(N_("points must be a whole number from 1 to 100, got '%(value)s'"),
+                    value=value)
+        elif is_group_name(value):
+            group = value
+        else:
+            add(N_("group must be lower-case letters, digits and single hyphens, at most "
+                   "%(limit)d characters, got '%(value)s'"), limit=MAX_GROUP_CHARS, value=value)
+        seen.add(key)
+    return points, group
 
 
 def _validate(q: Question, file: str, problems: list[Problem], empty_answer: bool) -> None:

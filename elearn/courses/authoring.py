@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import yaml
 
 from ..content import CourseFiles, Problem, check_course
+from ..content.draw import draw_from_text, draw_text
 from ..content.frontmatter import split_front_matter
 from ..content.model import N_
 from ..extensions import db
@@ -21,9 +22,22 @@ from ..models.people import utcnow
 from .store import ContentError, SaveResult, course_files, save_course
 
 
+class _FlowMapping(dict):
+    """A mapping written on one line, as authors write it: ``draw: {etika: 3, layanan: 3}``."""
+
+
+class _FrontMatterDumper(yaml.SafeDumper):
+    pass
+
+
+_FrontMatterDumper.add_representer(
+    _FlowMapping, lambda dumper, data: dumper.represent_mapping(
+        "tag:yaml.org,2002:map", data, flow_style=True))
+
+
 def _dump_front_matter(meta: dict, body: str) -> str:
-    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=False,
-                           width=1000)
+    front = yaml.dump(meta, Dumper=_FrontMatterDumper, sort_keys=False, allow_unicode=True,
+                      default_flow_style=False, width=1000)
     return f"---\n{front}---\n{body.strip()}\n"
 
 
@@ -50,6 +64,14 @@ class ModuleDraft:
     max_attempts: int | None = None
     shuffle: bool = False
     shuffle_questions: bool = False
+    #: after_pass (default), after_last_attempt, immediately or never.
+    review: str = "after_pass"
+    require_lessons: bool = True
+    #: As the editor shows it: "" (every question), "10", or "etika: 3, layanan: 3".
+    draw: str = ""
+    #: Durations as written, e.g. "30m" or "1h30m"; "" for none.
+    retry_after: str = ""
+    time_limit: str = ""
 
 
 def course_md(settings: CourseSettings, cover: str | None = None) -> str:
@@ -74,7 +96,29 @@ def module_md(draft: ModuleDraft) -> str:
         meta["max_attempts"] = draft.max_attempts if draft.max_attempts is not None else 3
         meta["shuffle"] = bool(draft.shuffle)
         meta["shuffle_questions"] = bool(draft.shuffle_questions)
+        meta.update(_assessment_meta(draft))
     return _dump_front_matter(meta, draft.body)
+
+
+def _assessment_meta(draft: ModuleDraft) -> dict:
+    """Only the assessment keys that differ from their defaults.
+
+    So a quiz saved before these keys existed is written byte for byte as
+    before. Values are written as typed: the checker reports any mistake
+    with its line, as it would in a file.
+    """
+    meta: dict = {}
+    if draft.review and draft.review != "after_pass":
+        meta["review"] = draft.review
+    if not draft.require_lessons:
+        meta["require_lessons"] = False
+    draw = draw_from_text(draft.draw)
+    if draw is not None:
+        meta["draw"] = _FlowMapping(draw) if isinstance(draw, dict) else draw
+    for key in ("retry_after", "time_limit"):
+        if text := getattr(draft, key).strip():
+            meta[key] = text
+    return meta
 
 
 def settings_of(course: Course) -> CourseSettings:
@@ -87,11 +131,26 @@ def settings_of(course: Course) -> CourseSettings:
 
 
 def draft_of(module: Module) -> ModuleDraft:
+    """The module as the editor shows it.
+
+    The assessment keys are read from the file as written (``draw: {etika: 3}``,
+    ``retry_after: 90m``), so saving from the browser keeps what was written in git.
+    """
     fm, _ = split_front_matter(module.source.replace("\r\n", "\n"), module.filename)
+    data = fm.data
     return ModuleDraft(
         title=module.title, kind=module.kind, minutes=module.minutes, body=fm.body.strip(),
         pass_score=module.pass_score, max_attempts=module.max_attempts,
-        shuffle=module.shuffle, shuffle_questions=module.shuffle_questions)
+        shuffle=module.shuffle, shuffle_questions=module.shuffle_questions,
+        review=data.get("review") or "after_pass",
+        require_lessons=data.get("require_lessons") is not False,
+        draw=draw_text(data.get("draw")),
+        retry_after=_written(data.get("retry_after")),
+        time_limit=_written(data.get("time_limit")))
+
+
+def _written(value) -> str:
+    return "" if value is None else str(value)
 
 
 def create_course(slug: str, settings: CourseSettings, author: User) -> SaveResult:
@@ -152,6 +211,22 @@ def save_module(course: Course, module: Module | None, slug: str, draft: ModuleD
     return saved
 
 
+def quiz_publish_warnings(module: Module) -> list[Problem]:
+    """What to tell the author who publishes ``module``: the draft lessons before a quiz.
+
+    Only in a published course, where learners can already reach the quiz;
+    they do not see draft lessons, so they would take the quiz without them.
+    """
+    course = module.course
+    if module.kind != "quiz" or module.status != "published" or course.status != "published":
+        return []
+    return [Problem(course.slug, 1, N_(
+        "lesson %(file)s (%(title)s) before this quiz is still a draft: learners will reach "
+        "the quiz without it until you publish it"), {"file": m.filename, "title": m.title})
+        for m in course.active_modules
+        if m.kind == "lesson" and m.position < module.position and m.status != "published"]
+
+
 def set_module_status(module: Module, status: str) -> None:
     module.status = status
     db.session.flush()
@@ -173,7 +248,17 @@ def move_module(course: Course, module: Module, direction: int) -> None:
 
 
 def publish_course(course: Course) -> None:
-    if not any(m.status == "published" for m in course.active_modules):
+    """Publish the course once every one of its modules is published.
+
+    Learners never see a draft module: a course published with one would
+    silently lack it, and a quiz after a draft lesson would open without it.
+    """
+    drafts = [m for m in course.active_modules if m.status != "published"]
+    if drafts:
+        raise ContentError([Problem(course.slug, 1, N_(
+            "module %(file)s (%(title)s) is still a draft: publish it or remove it first"),
+            {"file": m.filename, "title": m.title}) for m in drafts])
+    if not course.active_modules:
         raise ContentError([Problem(course.slug, 1,
                                     N_("publish at least one module before the course"))])
     course.status = "published"

@@ -213,3 +213,16 @@ def test_every_problem_of_a_broken_course_is_reported_at_once():
         "02-kuis.md": QUIZ_MD.replace("= Aparatur Sipil Negara", "="),
     })
     assert len(problems) == 2
+
+
+def test_an_empty_level_means_the_default():
+    """``level:`` with nothing after it was stored as '' and broke the database constraint."""
+    course, problems = check_course(make_course({
+        "course.md": COURSE_MD.replace("jp: 2", "jp: 2\nlevel:")}))
+    assert problems == [] and course.level == "dasar"
+
+
+def test_a_number_too_long_for_python_is_a_problem_not_a_crash():
+    problems = problems_of({"course.md": COURSE_MD.replace("jp: 2", "jp: " + "1" * 4400)})
+    assert any(p.startswith("content/pelayanan-publik/course.md:2: invalid YAML: Exceeds")
+               for p in problems), problems

@@ -113,3 +113,23 @@ def test_sample_courses_are_substantial_and_use_every_question_type():
         assert len(quiz.questions) >= 8
         assert {q.kind for q in quiz.questions} == {
             "single", "multiple", "true_false", "short_answer"}
+
+
+def test_two_sample_quizzes_draw_from_a_larger_pool():
+    """The samples show both kinds of draw: from the whole pool, and per lesson group."""
+    from collections import Counter
+
+    from elearn.content import check_course, read_folder
+
+    def final_quiz(slug):
+        course, problems = check_course(read_folder(ROOT / "content" / slug))
+        assert problems == []
+        return course.modules[-1]
+
+    prima = final_quiz("pelayanan-publik-prima")
+    assert prima.draw == {"*": 10} and len(prima.questions) >= 14
+    assert "\nreview: after_pass\n" in prima.source  # the default, written as an example
+    literasi = final_quiz("literasi-digital-spbe")
+    assert literasi.draw == {"spbe": 3, "keamanan": 3, "hoaks": 3}
+    pool = Counter(q.group for q in literasi.questions)
+    assert all(pool[group] > n for group, n in literasi.draw.items()), pool
