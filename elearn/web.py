@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask, g, request, session, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_login import current_user
 
 from .auth.forms import EmptyForm
@@ -60,6 +60,24 @@ def _holds_personal_data(response) -> bool:
     return current_user.is_authenticated
 
 
+def human_duration(seconds: int) -> str:
+    """A duration for people, in the page's language: "1 hari 2 jam", "30 menit".
+
+    Rounded up to whole minutes, so a wait shown is never shorter than the real one.
+    """
+    minutes = -(-max(int(seconds), 0) // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    if days:
+        parts.append(ngettext("%(num)d day", "%(num)d days", days))
+    if hours:
+        parts.append(ngettext("%(num)d hour", "%(num)d hours", hours))
+    if minutes or not parts:
+        parts.append(ngettext("%(num)d minute", "%(num)d minutes", minutes))
+    return " ".join(parts)
+
+
 def init_web(app: Flask) -> None:
     default_max_age = app.get_send_file_max_age
 
@@ -87,6 +105,8 @@ def init_web(app: Flask) -> None:
         if hsts and request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", f"max-age={hsts}")
         return response
+
+    app.add_template_filter(human_duration, "duration")
 
     @app.context_processor
     def template_globals():

@@ -438,7 +438,7 @@ def test_the_module_page_shows_attempts_left_and_the_rules_before_starting(app, 
     page = learner.client.get(f"/courses/{SLUG}/kuis").get_data(as_text=True)
     assert "Sisa kesempatan: 2 dari 2" in page
     assert "Batas waktu: 30 menit per percobaan" in page
-    assert "Jeda 60 menit setelah percobaan yang belum lulus" in page
+    assert "Jeda 1 jam setelah percobaan yang belum lulus" in page
     assert "Batas lulus: 60 dari 100" in page
 
 
@@ -449,3 +449,39 @@ def test_the_pass_page_links_to_the_certificate(app, course, learner):
     learner.submit(url, answers_for(app, correct=True))
     page = learner.client.get(url).get_data(as_text=True)
     assert "Unduh sertifikat (PDF)" in page
+
+
+RULES_MD = POOL_MD.replace("max_attempts: 0\n", "max_attempts: 3\nreview: never\n"
+                           "require_lessons: false\ndraw: 3\ntime_limit: 10m\nretry_after: 1h\n")
+
+
+def test_rules_written_in_the_front_matter_are_the_rules_the_server_enforces(app, make_user):
+    with app.app_context():
+        save_course(course_files({"03-kuis.md": RULES_MD}))  # raises on any problem
+        db.session.commit()
+    account = make_user("learner")
+    with app.app_context():
+        user, course, module = _objects(account.id)
+        assert (module.review_policy, module.require_lessons, module.time_limit_seconds,
+                module.retry_after_seconds, module.quiz["draw"]) == (
+            "never", False, 600, 3600, {"*": 3})
+        attempt = quiz.start_attempt(user, course, module)  # no lesson done: allowed here
+        assert len(attempt.layout["questions"]) == 3
+        left = attempt.deadline - attempt.started_at
+        assert left == timedelta(minutes=10)
+        quiz.submit_attempt(user, course, module, attempt, _answer(module, attempt, {1}))
+        assert quiz.review_of(module, quiz.attempts_of(user, module)) == quiz.Review(
+            False, False, False)
+        with pytest.raises(progress.LearningError):
+            quiz.start_attempt(user, course, module)  # an hour's wait
+
+
+def test_a_submit_sent_by_the_clock_at_the_deadline_is_graded_even_if_blank(app, pool):
+    _configure(app, time_limit_seconds=600)
+    with app.app_context():
+        user, course, module = _objects(pool)
+        attempt = quiz.start_attempt(user, course, module)
+        attempt.deadline = utcnow() - timedelta(seconds=2)  # within the grace period
+        db.session.flush()
+        quiz.submit_attempt(user, course, module, attempt, {}, confirmed=False)
+        assert attempt.submitted_at is not None and attempt.score == 0.0
