@@ -1,4 +1,4 @@
-"""A learner on a phone meets the quiz rules: closed until the lessons are done,
+"""A learner on a phone (and on a laptop) meets the quiz rules: closed until the lessons are done,
 a blank submit refused, answers saved and restored after closing the page,
 unanswered questions listed, no answer key after a failed attempt, and a submit
 without network that keeps the answers on the page."""
@@ -15,7 +15,7 @@ from elearn.extensions import db
 from elearn.models import Module
 
 from ..learn.conftest import course_files
-from .conftest import PHONE
+from .conftest import LAPTOP, PHONE
 from .helpers import answer_quiz, sign_in
 
 pytestmark = pytest.mark.browser
@@ -32,11 +32,12 @@ def questions(app):
 
 
 def _fits(tab) -> None:
-    assert tab.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert tab.evaluate("document.documentElement.scrollWidth") <= tab.viewport_size["width"]
 
 
-def test_quiz_rules_and_answers_never_lost_on_a_phone(questions, live_server, browser):
-    context = browser.new_context(viewport=PHONE, locale="id-ID")
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone-360x740", "laptop-1366x768"])
+def test_quiz_rules_and_answers_never_lost(questions, live_server, browser, viewport):
+    context = browser.new_context(viewport=viewport, locale="id-ID")
     tab = context.new_page()
     sign_in(tab, live_server, "peserta@demo.example")
     quiz_url = live_server + "/courses/pelayanan-publik/kuis"
