@@ -76,7 +76,7 @@ def create_app(
 
     from .auth.guards import init_guards
     from .cli import register_cli
-    from .errors import register_error_handlers
+    from .error_pages import register_error_handlers
     from .web import init_web
 
     init_guards(app)

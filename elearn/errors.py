@@ -1,53 +1,29 @@
-"""Error pages in the site's layout."""
+"""The one error type the domain raises when a rule refuses an action.
+
+Domain code (people, learning, certificates, courses, reporting) never
+translates: it raises a subclass of ``DomainError`` carrying an English
+message marked with ``N_`` and its parameters. The web layer translates it
+with gettext (``error.text(gettext)``); the command line prints the English.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
-from flask_babel import lazy_gettext as _l
-from flask_wtf.csrf import CSRFError
-
-from .extensions import db
-
-_MESSAGES = {
-    400: (_l("Bad request"), _l("The request could not be understood.")),
-    403: (_l("Access denied"), _l("Your account does not have permission to open this page.")),
-    404: (_l("Page not found"), _l("The page you are looking for does not exist or has moved.")),
-    405: (_l("Not allowed"), _l("This page cannot be used that way.")),
-    413: (_l("File too large"), _l("The file is larger than this site accepts.")),
-    429: (
-        _l("Too many attempts"),
-        _l("Too many attempts in a short time. Wait a few minutes, then try again."),
-    ),
-    500: (_l("Something went wrong"), _l("An error occurred on our side. Please try again later.")),
-}
+from collections.abc import Callable
 
 
-def _render(code: int, message=None):
-    title, default = _MESSAGES[code]
-    html = render_template("errors/error.html", code=code, title=title, message=message or default)
-    return html, code
+def N_(message: str) -> str:  # noqa: N802 - the gettext marker's customary name
+    """Mark a message for translation without translating it here."""
+    return message
 
 
-def register_error_handlers(app: Flask) -> None:
-    for code in (400, 403, 404, 405, 429):
-        app.register_error_handler(code, lambda e, code=code: _render(code))
+class DomainError(ValueError):
+    """A rule refused an action; ``message`` (with ``params``) says why, untranslated."""
 
-    @app.errorhandler(413)
-    def too_large(e):
-        # The body was refused unread: forget it, or the page's own forms (CSRF
-        # token of the sign-out button) would try to parse it again and fail.
-        discard = getattr(request, "discard_body", None)
-        if discard is not None:
-            discard()
-        return _render(413)
+    def __init__(self, message: str, **params):
+        self.message, self.params = message, params
+        super().__init__(message % params if params else message)
 
-    @app.errorhandler(CSRFError)
-    def csrf_error(e):
-        return _render(
-            400, _l("The form expired or was sent from elsewhere. Reload the page and try again.")
-        )
-
-    @app.errorhandler(500)
-    def server_error(e):
-        db.session.rollback()
-        return _render(500)
+    def text(self, translate: Callable[[str], str] = lambda s: s) -> str:
+        """The message in the reader's language, given gettext (or as written)."""
+        translated = translate(self.message)
+        return translated % self.params if self.params else translated

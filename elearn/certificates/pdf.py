@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import io
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import segno
 from babel.dates import format_date
@@ -41,6 +43,24 @@ class Issuer:
     signatory_title: str
     signatory_nip: str
     logo_path: str = ""
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Issuer:
+        """The issuing agency and signatory as the installation is configured."""
+        return cls(agency=config["AGENCY_NAME"],
+                   signatory_name=config["CERTIFICATE_SIGNATORY_NAME"],
+                   signatory_title=config["CERTIFICATE_SIGNATORY_TITLE"],
+                   signatory_nip=config["CERTIFICATE_SIGNATORY_NIP"],
+                   logo_path=config["CERTIFICATE_LOGO"])
+
+
+def verification_url(public_url: str, code: str) -> str:
+    """The public address printed on a certificate and in its QR code.
+
+    Built from the configured PUBLIC_URL, never from a request, so the web,
+    the command line and exports print the same address.
+    """
+    return f"{public_url.rstrip('/')}/verify/{code}"
 
 
 FONT_DIR = Path(__file__).parent / "fonts"

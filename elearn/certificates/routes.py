@@ -10,21 +10,16 @@ from ..models import Certificate
 from ..models.people import utcnow
 from . import bp
 from .issue import find_by_code, mask_nip, normalize_code
-from .pdf import Issuer, render_certificate
+from .pdf import Issuer, render_certificate, verification_url
 
 
 def issuer() -> Issuer:
-    c = current_app.config
-    return Issuer(agency=c["AGENCY_NAME"], signatory_name=c["CERTIFICATE_SIGNATORY_NAME"],
-                  signatory_title=c["CERTIFICATE_SIGNATORY_TITLE"],
-                  signatory_nip=c["CERTIFICATE_SIGNATORY_NIP"],
-                  logo_path=c["CERTIFICATE_LOGO"])
+    return Issuer.from_config(current_app.config)
 
 
 def verify_url(cert: Certificate) -> str:
     """The public address printed on the certificate and in its QR code."""
-    return current_app.config["PUBLIC_URL"].rstrip("/") + url_for(
-        "certificates.verify", code=cert.code)
+    return verification_url(current_app.config["PUBLIC_URL"], cert.code)
 
 
 def _own_certificate(code: str) -> Certificate:

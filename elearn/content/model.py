@@ -5,14 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import N_
 
-def N_(message: str) -> str:
-    """Mark a message for translation without translating it here.
-
-    The web layer translates ``Problem.message`` with gettext; the command
-    line prints it in English.
-    """
-    return message
+__all__ = ["N_", "Option", "ParsedCourse", "ParsedModule", "Problem", "Question"]
 
 
 @dataclass(frozen=True)

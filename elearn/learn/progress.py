@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from ..content.model import N_
+from ..errors import N_, DomainError
 from ..extensions import db
 from ..models import (
     Assignment,
@@ -29,12 +29,8 @@ from ..models import (
 from ..models.people import utcnow
 
 
-class LearningError(ValueError):
+class LearningError(DomainError):
     """A learning action that is not allowed now; ``message`` says why (translatable)."""
-
-    def __init__(self, message: str, **params):
-        self.message, self.params = message, params
-        super().__init__(message % params if params else message)
 
 
 def published_modules(course: Course) -> list[Module]:

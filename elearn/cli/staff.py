@@ -8,9 +8,9 @@ import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
+from ..admin.staff_import import ImportFileError, ImportRefused, apply_import, plan_import
 from ..extensions import db
 from ..people.passwords import password_problems
-from .staff_import import ImportFileError, ImportRefused, apply_import, plan_import
 
 #: Above this many rows to write, the apply step shows a progress bar.
 PROGRESS_THRESHOLD = 500

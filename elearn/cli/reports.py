@@ -7,7 +7,6 @@ is complete: bad input or a failure leaves nothing behind.
 
 from __future__ import annotations
 
-import functools
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -21,10 +20,10 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
 
+from ..admin import exports
+from ..admin.reports import CompletionFilters
 from ..extensions import db
 from ..models import Course, Unit
-from . import exports
-from .reports import CompletionFilters
 
 reports_cli = AppGroup("reports", help="Export completion lists and JP reports.")
 
@@ -192,18 +191,15 @@ def siasn_command(fmt, course, unit, date_from, date_to, output):
 @_output_option("ZIP file to write.")
 def siasn_certificates_command(course, unit, date_from, date_to, output):
     """A ZIP of the valid certificate PDFs of the completions, named NIP_number.pdf."""
-    from ..certificates.pdf import render_certificate
-    from ..certificates.routes import issuer, verify_url
+    from ..certificates.pdf import Issuer, render_certificate, verification_url
 
     filters = _filters(course, unit, None, date_from, date_to)
-    who = issuer()
-    render = functools.partial(_render, render_certificate, who, verify_url)
-    # verify_url builds the address with url_for, which needs a request context.
-    with current_app.test_request_context():
-        count = _write_atomically(
-            output, lambda fh: exports.write_certificates_zip(filters, fh, render, tz=_tz()))
+    who = Issuer.from_config(current_app.config)
+    public_url = current_app.config["PUBLIC_URL"]
+
+    def render(cert) -> bytes:
+        return render_certificate(cert, who, verification_url(public_url, cert.code))
+
+    count = _write_atomically(
+        output, lambda fh: exports.write_certificates_zip(filters, fh, render, tz=_tz()))
     click.echo(f"Wrote {count} certificates to {output}.")
-
-
-def _render(render_certificate, who, verify_url, cert) -> bytes:
-    return render_certificate(cert, who, verify_url(cert))

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
-from .extensions import db
-from .models import EMPLOYMENT_STATUSES, ROLES
-from .people.services import PeopleError, PersonData, create_user
+from ..extensions import db
+from ..models import EMPLOYMENT_STATUSES, ROLES
+from ..people.services import PeopleError, PersonData, create_user
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 
@@ -59,8 +58,8 @@ def create_user_command(nip, full_name, role, email, unit_code, employment_statu
 @with_appcontext
 def demo_command():
     """Load demo units, one account per role and the sample content (idempotent)."""
-    from .courses.store import ContentError
-    from .demo import DEMO_PASSWORD, load_demo
+    from ..courses.store import ContentError
+    from ..demo import DEMO_PASSWORD, load_demo
 
     try:
         summary = load_demo()
@@ -76,15 +75,3 @@ def demo_command():
     for account in summary.demo_accounts:
         click.echo(f"  {account.role:<10} NIP {account.nip}  {account.email:<28} "
                    f"password: {DEMO_PASSWORD}")
-
-
-def register_cli(app: Flask) -> None:
-    from .admin.import_cli import import_users_command
-    from .admin.report_cli import reports_cli
-    from .courses.cli import content_cli
-
-    users_cli.add_command(import_users_command)
-    app.cli.add_command(content_cli)
-    app.cli.add_command(users_cli)
-    app.cli.add_command(reports_cli)
-    app.cli.add_command(demo_command)

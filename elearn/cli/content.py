@@ -11,9 +11,9 @@ from flask.cli import AppGroup
 
 from ..content import check_course, find_course_folders, read_folder, write_folder
 from ..content.files import CourseFilesError
+from ..courses.store import ContentError, course_files, get_course, rerender_course, save_course
 from ..extensions import db
 from ..models import Course
-from .store import ContentError, course_files, get_course, rerender_course, save_course
 
 content_cli = AppGroup("content", help="Check, import and export Markdown courses.")
 
