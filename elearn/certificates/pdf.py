@@ -124,6 +124,7 @@ def _fit_font_size(pdf: FPDF, text: str, width: float, start: float, smallest: f
 
 
 def render_certificate(cert: Certificate, issuer: Issuer, verify_url: str) -> bytes:
+    """The certificate as a one-page A4 landscape PDF, fonts embedded."""
     pdf = _new_pdf()
     pdf.set_title(_text(f"Sertifikat {cert.number}"))
     pdf.set_author(_text(issuer.agency))
@@ -132,8 +133,16 @@ def render_certificate(cert: Certificate, issuer: Issuer, verify_url: str) -> by
     pdf.set_margins(20, 15, 20)
     pdf.add_page()
     width = pdf.w - 40
+    _heading(pdf, cert, issuer, width)
+    _personnel_facts(pdf, cert)
+    _course_completed(pdf, cert, width)
+    qr_y = _verification(pdf, cert, verify_url)
+    _signatory(pdf, issuer, qr_y)
+    return bytes(pdf.output())
 
-    # Frame.
+
+def _heading(pdf: FPDF, cert: Certificate, issuer: Issuer, width: float) -> None:
+    """Frame, logo, agency, title, number and the recipient's name."""
     pdf.set_draw_color(*GREEN)
     pdf.set_line_width(1.2)
     pdf.rect(8, 8, pdf.w - 16, pdf.h - 16)
@@ -163,7 +172,9 @@ def render_certificate(cert: Certificate, issuer: Issuer, verify_url: str) -> by
     pdf.multi_cell(width, pdf.font_size * 1.15, name, align="C", **NEXT_LINE)
     pdf.ln(2)
 
-    # Personnel facts in two aligned columns, centred.
+
+def _personnel_facts(pdf: FPDF, cert: Certificate) -> None:
+    """NIP, birth, unit, position and grade in two aligned columns, centred."""
     birth = ", ".join(filter(None, [
         _text(cert.place_of_birth), indonesian_date(cert.birth_date) if cert.birth_date else ""]))
     facts = [("NIP", _text(cert.nip)), ("Tempat, tanggal lahir", birth or "-"),
@@ -180,6 +191,9 @@ def render_certificate(cert: Certificate, issuer: Issuer, verify_url: str) -> by
         pdf.multi_cell(value_w, 5.6, f": {value}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
 
+
+def _course_completed(pdf: FPDF, cert: Certificate, width: float) -> None:
+    """The course, its JP, competency and the completion date."""
     pdf.set_font("Sans", "", 11)
     pdf.cell(width, 6, "telah menyelesaikan pelatihan", align="C", new_x="LMARGIN", new_y="NEXT")
     title = _text(cert.course_title)
@@ -192,7 +206,9 @@ def render_certificate(cert: Certificate, issuer: Issuer, verify_url: str) -> by
                              f"pada tanggal {indonesian_date(cert.completed_on)}.", align="C",
                    **NEXT_LINE)
 
-    # QR code and verification address, bottom left.
+
+def _verification(pdf: FPDF, cert: Certificate, verify_url: str) -> float:
+    """QR code and verification address, bottom left; returns the QR code's top."""
     qr = segno.make(verify_url, error="m")
     png = io.BytesIO()
     qr.save(png, kind="png", scale=8, border=2)
@@ -210,8 +226,11 @@ def render_certificate(cert: Certificate, issuer: Issuer, verify_url: str) -> by
     pdf.set_x(22)
     pdf.set_text_color(*MUTED)
     pdf.cell(160, 4, f"Kode verifikasi: {cert.display_code}")
+    return qr_y
 
-    # Signatory, bottom right.
+
+def _signatory(pdf: FPDF, issuer: Issuer, qr_y: float) -> None:
+    """Title, name and NIP of the signatory, bottom right, level with the QR code."""
     sign_w = 95
     sign_x = pdf.w - 22 - sign_w
     pdf.set_text_color(*INK)
@@ -224,4 +243,3 @@ def render_certificate(cert: Certificate, issuer: Issuer, verify_url: str) -> by
     pdf.set_x(sign_x)
     pdf.set_font("Sans", "", 10)
     pdf.cell(sign_w, 5, _text(f"NIP {issuer.signatory_nip}"), align="C")
-    return bytes(pdf.output())

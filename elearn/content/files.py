@@ -227,55 +227,79 @@ def read_zip(data: bytes | BinaryIO, filename: str = "course.zip",
         raise CourseFilesError(filename, N_(
             "the archive holds %(count)d entries; at most %(limit)d are allowed"),
             count=len(infos), limit=limits.max_entries)
+    entries = _declared_entries(infos, filename, limits)
+    tops = {parts[0] for parts, _ in entries}
+    nested = len(tops) == 1 and all(len(parts) > 1 for parts, _ in entries)
+    slug = tops.pop() if nested else PurePosixPath(filename).stem
+    files = _unpack(archive, entries, nested, filename, limits)
+    if "course.md" not in files:
+        raise CourseFilesError(filename, N_("no course.md at the top of the course folder"))
+    return CourseFiles(slug=slug, files=files, label=slug)
+
+
+def _declared_entries(infos: list[zipfile.ZipInfo], filename: str, limits: ZipLimits
+                      ) -> list[tuple[tuple[str, ...], zipfile.ZipInfo]]:
+    """The files to unpack, judged by what the archive declares; every problem at once."""
     errors: list[CourseFilesError] = []
     entries = []
     total = 0
     for info in infos:
-        if _unsafe_name(info.filename):
-            errors.append(CourseFilesError(filename, N_("unsafe path '%(path)s' in the archive"),
-                                           path=info.filename))
-            continue
-        if (reason := _entry_type_error(info)) is not None:
-            errors.append(CourseFilesError(f"{filename}: {info.filename}", reason))
-            continue
-        if info.is_dir():
-            continue
         parts = PurePosixPath(info.filename.replace("\\", "/")).parts
-        if not parts or _ignored(parts):
+        skipped = info.is_dir() or not parts or _ignored(parts)
+        error = _entry_problem(info, filename, limits, skipped)
+        if error is not None:
+            errors.append(error)
             continue
-        if info.flag_bits & 0x1:
-            errors.append(CourseFilesError(f"{filename}: {info.filename}", N_(
-                "the entry is encrypted; upload a zip without a password")))
-            continue
-        if info.file_size > limits.max_file_bytes:
-            errors.append(CourseFilesError(filename, N_(
-                "%(path)s is larger than %(limit)s"), path=info.filename,
-                limit=_megabytes(limits.max_file_bytes)))
-            continue
-        if info.file_size > _RATIO_FLOOR and \
-                info.file_size > limits.max_ratio * max(info.compress_size, 1):
-            errors.append(CourseFilesError(filename, N_(
-                "%(path)s is compressed suspiciously well (more than %(ratio)d times)"),
-                path=info.filename, ratio=limits.max_ratio))
+        if skipped:
             continue
         total += info.file_size
         entries.append((parts, info))
     if total > limits.max_total_bytes:
-        errors.append(CourseFilesError(filename, N_(
-            "the archive is larger than %(limit)s unpacked"),
-            limit=_megabytes(limits.max_total_bytes)))
+        errors.append(CourseFilesError(filename, _TOTAL_TOO_LARGE,
+                                       limit=_megabytes(limits.max_total_bytes)))
     if errors:
         raise CourseFilesError.many(errors)
-    tops = {parts[0] for parts, _ in entries}
-    nested = len(tops) == 1 and all(len(parts) > 1 for parts, _ in entries)
-    slug = tops.pop() if nested else PurePosixPath(filename).stem
+    return entries
+
+
+def _entry_problem(info: zipfile.ZipInfo, filename: str, limits: ZipLimits, skipped: bool
+                   ) -> CourseFilesError | None:
+    """Why one entry may not be unpacked (unsafe, not a file, encrypted, too big).
+
+    A folder or an ignored file (``skipped``) is only checked for a safe name and type.
+    """
+    if _unsafe_name(info.filename):
+        return CourseFilesError(filename, N_("unsafe path '%(path)s' in the archive"),
+                                path=info.filename)
+    if (reason := _entry_type_error(info)) is not None:
+        return CourseFilesError(f"{filename}: {info.filename}", reason)
+    if skipped:
+        return None
+    if info.flag_bits & 0x1:
+        return CourseFilesError(f"{filename}: {info.filename}", N_(
+            "the entry is encrypted; upload a zip without a password"))
+    if info.file_size > limits.max_file_bytes:
+        return CourseFilesError(filename, N_("%(path)s is larger than %(limit)s"),
+                                path=info.filename, limit=_megabytes(limits.max_file_bytes))
+    if info.file_size > _RATIO_FLOOR and \
+            info.file_size > limits.max_ratio * max(info.compress_size, 1):
+        return CourseFilesError(filename, N_(
+            "%(path)s is compressed suspiciously well (more than %(ratio)d times)"),
+            path=info.filename, ratio=limits.max_ratio)
+    return None
+
+
+def _unpack(archive: zipfile.ZipFile, entries, nested: bool, filename: str,
+            limits: ZipLimits) -> dict[str, bytes]:
+    """The entries' bytes, counted while streaming; every problem at once."""
+    errors: list[CourseFilesError] = []
     files = {}
     unpacked = 0
     for parts, info in entries:
         rel = "/".join(parts[1:] if nested else parts)
         try:
             content = _read_entry(archive, info, limits, limits.max_total_bytes - unpacked,
-                                   filename)
+                                  filename)
         except CourseFilesError as exc:
             errors.append(exc)
             if exc.message == _TOTAL_TOO_LARGE:
@@ -285,9 +309,7 @@ def read_zip(data: bytes | BinaryIO, filename: str = "course.zip",
         files[rel] = content
     if errors:
         raise CourseFilesError.many(errors)
-    if "course.md" not in files:
-        raise CourseFilesError(filename, N_("no course.md at the top of the course folder"))
-    return CourseFiles(slug=slug, files=files, label=slug)
+    return files
 
 
 _TOTAL_TOO_LARGE = N_("the archive is larger than %(limit)s unpacked")

@@ -37,89 +37,18 @@ def parse_questions(
     body: str, first_line: int, file: str
 ) -> tuple[str, list[Question], list[Problem]]:
     """Split a quiz body into its intro Markdown and questions, with problems."""
-    problems: list[Problem] = []
-    intro: list[str] = []
-    questions: list[Question] = []
-    current: Question | None = None
-    prompt_lines: list[str] = []
-    explanation: list[str] = []
-    in_fence = False
-    empty_answer: set[int] = set()
-
-    def finish() -> None:
-        if current is None:
-            return
-        current.prompt = "\n".join(prompt_lines).strip()
-        current.explanation = "\n".join(explanation).strip()
-        _validate(current, file, problems, current.line in empty_answer)
-
+    parser = _QuizParser(file)
     for offset, line in enumerate(body.split("\n")):
-        number = first_line + offset
-        if _FENCE.match(line):
-            in_fence = not in_fence
-        heading = None if in_fence else _HEADING.match(line)
-        if heading:
-            finish()
-            text = heading.group(1)
-            points, group = 1, ""
-            if m := _ATTRIBUTES.search(text):
-                text = text[: m.start()].strip()
-                points, group = _attributes(m.group(1), file, number, problems)
-            current = Question(key="", kind="", line=number, prompt="", points=points,
-                               group=group)
-            prompt_lines = [text] if text else []
-            explanation = []
-            if not text:
-                problems.append(Problem(file, number, N_("question heading has no text")))
-            questions.append(current)
-            continue
-        if current is None:
-            intro.append(line)
-            continue
-        if in_fence or _FENCE.match(line):
-            if current.options or current.answers or explanation:
-                problems.append(Problem(file, number, N_(
-                    "a code block must come before the options")))
-            else:
-                prompt_lines.append(line)
-            continue
-        if option := _OPTION.match(line):
-            if explanation:
-                problems.append(Problem(file, number, N_("option after the explanation")))
-            text = option.group(2).strip()
-            if not text:
-                problems.append(Problem(file, number, N_("option has no text")))
-            current.options.append(Option(key="", text=text, html="",
-                                          correct=option.group(1) in "xX"))
-            continue
-        if answer := _ANSWER.match(line):
-            text = answer.group(1).strip()
-            if not text:
-                problems.append(Problem(file, number, N_(
-                    "short-answer question has an empty answer")))
-                empty_answer.add(current.line)
-            else:
-                current.answers.append(text)
-            continue
-        if expl := _EXPLANATION.match(line):
-            explanation.append(expl.group(1))
-            continue
-        if not line.strip():
-            if explanation:
-                explanation.append("")
-            elif not (current.options or current.answers):
-                prompt_lines.append("")
-            continue
-        if current.options or current.answers or explanation:
-            problems.append(Problem(file, number, N_(
-                "unexpected text after the options; a question continues with '- [ ]' options, "
-                "'= answer' lines or '> explanation' lines")))
-            continue
-        prompt_lines.append(line)
-    finish()
-    if not questions:
-        problems.append(Problem(file, first_line, N_(
+        parser.feed(line, first_line + offset)
+    parser.finish()
+    if not parser.questions:
+        parser.problems.append(Problem(file, first_line, N_(
             "quiz has no questions (start each with a '## ' heading)")))
+    _assign_keys(parser.questions, file, parser.problems)
+    return "\n".join(parser.intro).strip(), parser.questions, parser.problems
+
+
+def _assign_keys(questions: list[Question], file: str, problems: list[Problem]) -> None:
     seen: dict[str, int] = {}
     for q in questions:
         q.key = _key("q", q.prompt)
@@ -127,7 +56,106 @@ def parse_questions(
             problems.append(Problem(file, q.line, N_(
                 "the same question is already on line %(line)d"), {"line": seen[q.key]}))
         seen.setdefault(q.key, q.line)
-    return "\n".join(intro).strip(), questions, problems
+
+
+class _QuizParser:
+    """Reads a quiz body line by line: a heading starts a question, then come its
+    prompt, options or '=' answers, and '>' explanation lines."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.problems: list[Problem] = []
+        self.intro: list[str] = []
+        self.questions: list[Question] = []
+        self.current: Question | None = None
+        self.prompt: list[str] = []
+        self.explanation: list[str] = []
+        self.in_fence = False
+        self.empty_answer: set[int] = set()
+
+    def add(self, line: int, message: str, **params) -> None:
+        self.problems.append(Problem(self.file, line, message, params))
+
+    def finish(self) -> None:
+        """Close the question being read, if any, and validate it."""
+        q = self.current
+        if q is None:
+            return
+        q.prompt = "\n".join(self.prompt).strip()
+        q.explanation = "\n".join(self.explanation).strip()
+        _validate(q, self.file, self.problems, q.line in self.empty_answer)
+
+    def feed(self, line: str, number: int) -> None:
+        fence = _FENCE.match(line)
+        if fence:
+            self.in_fence = not self.in_fence
+        heading = None if self.in_fence else _HEADING.match(line)
+        if heading:
+            self.start_question(heading.group(1), number)
+        elif self.current is None:
+            self.intro.append(line)
+        elif self.in_fence or fence:
+            self.code_line(line, number)
+        elif option := _OPTION.match(line):
+            self.option(option, number)
+        elif answer := _ANSWER.match(line):
+            self.answer(answer.group(1).strip(), number)
+        elif expl := _EXPLANATION.match(line):
+            self.explanation.append(expl.group(1))
+        elif not line.strip():
+            self.blank_line()
+        elif self.after_prompt():
+            self.add(number, N_(
+                "unexpected text after the options; a question continues with '- [ ]' options, "
+                "'= answer' lines or '> explanation' lines"))
+        else:
+            self.prompt.append(line)
+
+    def after_prompt(self) -> bool:
+        q = self.current
+        return bool(q.options or q.answers or self.explanation)
+
+    def start_question(self, text: str, number: int) -> None:
+        self.finish()
+        points, group = 1, ""
+        if m := _ATTRIBUTES.search(text):
+            text = text[: m.start()].strip()
+            points, group = _attributes(m.group(1), self.file, number, self.problems)
+        self.current = Question(key="", kind="", line=number, prompt="", points=points,
+                                group=group)
+        self.prompt = [text] if text else []
+        self.explanation = []
+        if not text:
+            self.add(number, N_("question heading has no text"))
+        self.questions.append(self.current)
+
+    def code_line(self, line: str, number: int) -> None:
+        if self.after_prompt():
+            self.add(number, N_("a code block must come before the options"))
+        else:
+            self.prompt.append(line)
+
+    def option(self, option: re.Match, number: int) -> None:
+        if self.explanation:
+            self.add(number, N_("option after the explanation"))
+        text = option.group(2).strip()
+        if not text:
+            self.add(number, N_("option has no text"))
+        self.current.options.append(Option(key="", text=text, html="",
+                                           correct=option.group(1) in "xX"))
+
+    def answer(self, text: str, number: int) -> None:
+        if not text:
+            self.add(number, N_("short-answer question has an empty answer"))
+            self.empty_answer.add(self.current.line)
+        else:
+            self.current.answers.append(text)
+
+    def blank_line(self) -> None:
+        if self.explanation:
+            self.explanation.append("")
+        elif not (self.current.options or self.current.answers):
+            self.prompt.append("")
 
 
 def _attributes(block: str, file: str, line: int, problems: list[Problem]) -> tuple[int, str]:
