@@ -153,6 +153,16 @@ class Module(db.Model):
     def filename(self) -> str:
         return f"{self.position:02d}-{self.slug}.md"
 
+    @property
+    def for_learners(self) -> bool:
+        """Published and not retired: what learners follow and reports count."""
+        return self.status == "published" and self.retired_at is None
+
+    @classmethod
+    def for_learners_condition(cls):
+        """The SQL form of ``for_learners``, for queries."""
+        return (cls.status == "published") & cls.retired_at.is_(None)
+
 
 class CourseAsset(db.Model):
     """An image or attachment of a course, stored in the database.
