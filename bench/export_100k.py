@@ -29,8 +29,6 @@ from flask_migrate import upgrade  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
 from elearn import create_app  # noqa: E402
-from elearn.admin import exports  # noqa: E402
-from elearn.admin.reports import CompletionFilters  # noqa: E402
 from elearn.extensions import db  # noqa: E402
 from elearn.models import (  # noqa: E402
     Certificate,
@@ -42,6 +40,8 @@ from elearn.models import (  # noqa: E402
     Unit,
     User,
 )
+from elearn.reporting import exports  # noqa: E402
+from elearn.reporting.filters import CompletionFilters  # noqa: E402
 
 UNITS = 25
 MODULES = 3  # lesson, lesson, quiz

@@ -1,97 +1,114 @@
-"""Reports and exports: per course and unit, yearly JP, completion lists, SIASN."""
+"""Reports and exports: per course and unit, yearly JP, completion lists, SIASN.
+
+Each view parses the query string with the shared filter parser
+(``elearn.reporting.filters``), calls one reporting function and renders or
+streams. A filter that cannot be used shows its page again with the message
+at the field (400), in the words of the command line's ``--option: message``.
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
 from flask import (
     Response,
     abort,
     current_app,
+    make_response,
     render_template,
     request,
     send_file,
     stream_with_context,
 )
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from ..auth.guards import role_required
-from ..certificates.pdf import render_certificate
-from ..certificates.routes import issuer, verify_url
-from ..extensions import db
-from ..inputs import int_arg
-from ..models import Course, Unit
-from . import bp, exports, reports
+from ..certificates.pdf import Issuer
+from ..reporting import exports, jp, queries
+from ..reporting.chart import ChartLabels, unit_completion_svg
+from ..reporting.filters import (
+    CompletionFilters,
+    JpFilters,
+    ReportError,
+    parse_completion_filters,
+    parse_jp_filters,
+    this_year,
+)
+from . import bp
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: The form labels that name the inputs in a filter's error message.
+FIELD_LABELS = {"course": _l("Course"), "unit": _l("Unit"), "status": _l("Status"),
+                "from": _l("From"), "to": _l("To"), "year": _l("Year")}
 
 
-def _filters() -> reports.CompletionFilters:
-    """Filters from the query string; a bad value is a 400 with a clear message."""
-    args = request.args
-
-    def day(name: str) -> date | None:
-        value = args.get(name, "").strip()
-        if not value:
-            return None
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            abort(400)
-
-    course, unit = args.get("course", "").strip(), args.get("unit", "").strip()
-    if course and db.session.scalar(sa.select(Course.id).where(Course.slug == course)) is None:
-        abort(400)
-    if unit and db.session.scalar(sa.select(Unit.id).where(Unit.code == unit)) is None:
-        abort(400)
-    status = args.get("status", "").strip()
-    if status not in ("", "completed", "in_progress"):
-        abort(400)
-    start, end = day("from"), day("to")
-    if start and end and start > end:
-        abort(400)
-    return reports.CompletionFilters(course=course or None, unit=unit or None,
-                                     status=status or None, date_from=start, date_to=end)
+def _tz() -> str:
+    return current_app.config["TIMEZONE"]
 
 
-def _this_year() -> int:
-    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).year
+def _error_text(error: ReportError) -> str:
+    return error.text(gettext, label=lambda name: str(FIELD_LABELS[name]))
 
 
-def _year_arg() -> int:
-    """The report year: this year when absent; a year outside 1900-2999 is a 400."""
-    return int_arg("year", _this_year(), lo=1900, hi=2999)
+def _chart_labels() -> ChartLabels:
+    return ChartLabels(title=gettext("Course completion rate per unit"),
+                       no_unit=gettext("No unit"), no_data=gettext("No data yet."),
+                       completed_of=gettext("%(completed)d of %(enrolled)d learners completed"))
+
+
+def _reports_page(error: ReportError | None = None) -> str:
+    overview = queries.reports_overview(tz=_tz())
+    return render_template(
+        "admin/reports.html", overview=overview,
+        chart=unit_completion_svg(overview.units, _chart_labels()),
+        values=request.args if error else {}, error=error,
+        error_text=_error_text(error) if error else None)
+
+
+def _completion_filters() -> CompletionFilters:
+    """Filters from the query string; a bad one shows the reports page with its error."""
+    try:
+        return parse_completion_filters(request.args)
+    except ReportError as error:
+        abort(make_response(_reports_page(error), 400))
 
 
 @bp.route("/reports", endpoint="reports")
 @role_required("admin")
 def reports_view():
     """Per course and per unit figures, the unit chart, and the export form."""
-    tz = current_app.config["TIMEZONE"]
-    courses = reports.course_report(tz=tz)
-    units = reports.unit_report(tz=tz)
+    return _reports_page()
+
+
+def _jp_page(filters: JpFilters | None, error: ReportError | None = None) -> str:
+    target = current_app.config["YEARLY_JP_TARGET"]
+    rows = None if filters is None else list(jp.jp_report(
+        filters.year, _tz(), below_target_only=filters.below_target_only,
+        unit_code=filters.unit, target=target))
     return render_template(
-        "admin/reports.html", courses=courses, units=units,
-        chart=reports.unit_completion_svg(units),
-        course_choices=db.session.scalars(sa.select(Course).order_by(Course.title)).all(),
-        unit_choices=db.session.scalars(sa.select(Unit).order_by(Unit.code)).all())
+        "admin/jp_report.html", rows=rows, filters=filters, target=target,
+        values=request.args, year=filters.year if filters else this_year(_tz()),
+        unit_choices=queries.units_by_code(), error=error,
+        error_text=_error_text(error) if error else None)
+
+
+def _jp_filters() -> JpFilters:
+    """The JP report's filters; a bad one shows the JP page with its error."""
+    try:
+        return parse_jp_filters(request.args, _tz())
+    except ReportError as error:
+        abort(make_response(_jp_page(None, error), 400))
 
 
 @bp.route("/reports/jp")
 @role_required("admin")
 def jp_report():
     """Every ASN's JP this year against the target; optionally only those below it."""
-    year = _year_arg()
-    below = request.args.get("below") == "1"
-    unit = request.args.get("unit", "").strip() or None
-    rows = list(reports.jp_report(year, current_app.config["TIMEZONE"], below_target_only=below,
-                                  unit_code=unit, target=current_app.config["YEARLY_JP_TARGET"]))
-    return render_template("admin/jp_report.html", rows=rows, year=year, below=below, unit=unit,
-                           target=current_app.config["YEARLY_JP_TARGET"],
-                           unit_choices=db.session.scalars(sa.select(Unit).order_by(Unit.code)))
+    return _jp_page(_jp_filters())
 
 
 def _csv(filename: str, header, rows) -> Response:
@@ -101,66 +118,65 @@ def _csv(filename: str, header, rows) -> Response:
     return response
 
 
-def _xlsx(filename: str, header, rows) -> Response:
-    # openpyxl writes the workbook row by row to a temporary file (bounded memory);
-    # the file is removed once sent.
-    handle, path = tempfile.mkstemp(suffix=".xlsx")
-    os.close(handle)
-    exports.write_xlsx(header, rows, path)
-    response = send_file(path, mimetype=XLSX, as_attachment=True, download_name=filename)
+def _send_temporary(path: str, mimetype: str, filename: str) -> Response:
+    """Send the file at ``path`` and remove it once sent."""
+    response = send_file(path, mimetype=mimetype, as_attachment=True, download_name=filename)
     response.call_on_close(lambda: os.remove(path))
     return response
 
 
+def _temporary_file(suffix: str) -> str:
+    handle, path = tempfile.mkstemp(suffix=suffix)
+    os.close(handle)
+    return path
+
+
 def _export(name: str, fmt: str, header, rows) -> Response:
-    stamp = datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).strftime("%Y%m%d")
+    stamp = datetime.now(ZoneInfo(_tz())).strftime("%Y%m%d")
     if fmt == "csv":
         return _csv(f"{name}-{stamp}.csv", header, rows)
-    return _xlsx(f"{name}-{stamp}.xlsx", header, rows)
+    # openpyxl writes the workbook row by row to a temporary file (bounded memory).
+    path = _temporary_file(".xlsx")
+    exports.write_xlsx(header, rows, path)
+    return _send_temporary(path, XLSX, f"{name}-{stamp}.xlsx")
 
 
 @bp.route("/reports/completions.<any(csv, xlsx):fmt>")
 @role_required("admin")
 def completions_export(fmt):
     """The completion list with the filters of the query string."""
-    filters = _filters()
+    filters = _completion_filters()
     return _export("penyelesaian", fmt, exports.COMPLETION_HEADER,
-                   exports.completion_export_rows(filters, current_app.config["TIMEZONE"]))
+                   exports.completion_export_rows(filters, _tz()))
 
 
 @bp.route("/reports/siasn.<any(csv, xlsx):fmt>")
 @role_required("admin")
 def siasn_export(fmt):
     """Completions in the shape SIASN records a course history."""
-    filters = _filters()
+    filters = _completion_filters()
     return _export("siasn-kursus", fmt, exports.SIASN_HEADER,
-                   exports.siasn_rows(filters, current_app.config["AGENCY_NAME"],
-                                      current_app.config["TIMEZONE"]))
+                   exports.siasn_rows(filters, current_app.config["AGENCY_NAME"], _tz()))
 
 
 @bp.route("/reports/jp.<any(csv, xlsx):fmt>")
 @role_required("admin")
 def jp_export(fmt):
-    year = _year_arg()
+    """The yearly JP report with the filters of the query string."""
+    filters = _jp_filters()
     header, rows = exports.jp_export(
-        year, current_app.config["TIMEZONE"], below_target_only=request.args.get("below") == "1",
-        unit_code=request.args.get("unit", "").strip() or None,
+        filters.year, _tz(), below_target_only=filters.below_target_only, unit_code=filters.unit,
         target=current_app.config["YEARLY_JP_TARGET"])
-    return _export(f"jp-{year}", fmt, header, rows)
+    return _export(f"jp-{filters.year}", fmt, header, rows)
 
 
 @bp.route("/reports/siasn-certificates.zip")
 @role_required("admin")
 def siasn_certificates():
     """The certificate PDFs of the filtered completions, named by NIP and number."""
-    filters = _filters()
-    who = issuer()
-    handle, path = tempfile.mkstemp(suffix=".zip")
-    os.close(handle)
-    exports.write_certificates_zip(filters, path,
-                                   lambda cert: render_certificate(cert, who, verify_url(cert)),
-                                   current_app.config["TIMEZONE"])
-    response = send_file(path, mimetype="application/zip", as_attachment=True,
-                         download_name="sertifikat-siasn.zip")
-    response.call_on_close(lambda: os.remove(path))
-    return response
+    filters = _completion_filters()
+    render = exports.certificate_renderer(Issuer.from_config(current_app.config),
+                                          current_app.config["PUBLIC_URL"])
+    path = _temporary_file(".zip")
+    exports.write_certificates_zip(filters, path, render, _tz())
+    return _send_temporary(path, "application/zip", "sertifikat-siasn.zip")

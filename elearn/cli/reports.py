@@ -1,6 +1,7 @@
 """flask reports ...: completion, yearly JP and SIASN exports from the command line.
 
-The commands check their input first (course, unit, dates) and write to a
+The commands check their input first, with the filter parser the web uses
+(``elearn.reporting.filters``: course, unit, dates, year), and write to a
 temporary file next to ``--output``, renamed into place only when the export
 is complete: bad input or a failure leaves nothing behind.
 """
@@ -10,59 +11,40 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import click
-import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
 
-from ..admin import exports
-from ..admin.reports import CompletionFilters
-from ..extensions import db
-from ..models import Course, Unit
+from ..certificates.pdf import Issuer
+from ..reporting import exports
+from ..reporting.filters import (
+    CompletionFilters,
+    ReportError,
+    parse_completion_filters,
+    parse_jp_filters,
+)
 
 reports_cli = AppGroup("reports", help="Export completion lists and JP reports.")
 
 FORMAT = click.Choice(["csv", "xlsx"], case_sensitive=False)
 
 
-def _day(option: str, value: str | None) -> date | None:
-    if not value:
-        return None
+def _checked(parse: Callable[..., Any], *args) -> Any:
+    """``parse(*args)``, or its ReportError as a one-line ClickException (exit code 1)."""
     try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise click.ClickException(
-            f"{option}: {value!r} is not a date in the form YYYY-MM-DD.") from None
-
-
-def _check_unit(code: str | None) -> str | None:
-    if not code:
-        return None
-    code = code.strip().upper()
-    if db.session.scalar(sa.select(Unit.id).where(Unit.code == code)) is None:
-        raise click.ClickException(f"--unit: unknown unit code {code!r}.")
-    return code
+        return parse(*args)
+    except ReportError as error:
+        raise click.ClickException(error.text()) from None
 
 
 def _filters(course: str | None, unit: str | None, status: str | None, start: str | None,
              end: str | None) -> CompletionFilters:
-    """Checked filters, or a one-line ClickException (exit code 1)."""
-    if course:
-        course = course.strip()
-        if db.session.scalar(sa.select(Course.id).where(Course.slug == course)) is None:
-            raise click.ClickException(f"--course: unknown course slug {course!r}.")
-    unit = _check_unit(unit)
-    date_from, date_to = _day("--from", start), _day("--to", end)
-    if date_from and date_to and date_from > date_to:
-        raise click.ClickException(
-            f"--from {date_from.isoformat()} is after --to {date_to.isoformat()}.")
-    return CompletionFilters(course=course or None, unit=unit, status=status,
-                             date_from=date_from, date_to=date_to)
+    """Checked filters from the options, by the shared parser."""
+    return _checked(parse_completion_filters, {"course": course, "unit": unit, "status": status,
+                                               "from": start, "to": end})
 
 
 def filter_options(with_status: bool = True) -> Callable:
@@ -158,17 +140,18 @@ def completions_command(fmt, course, unit, status, date_from, date_to, output):
 
 @reports_cli.command("jp")
 @click.option("--format", "fmt", type=FORMAT, required=True, help="csv or xlsx.")
-@click.option("--year", type=click.IntRange(1900, 9999), default=None,
+@click.option("--year", default=None, metavar="YYYY",
               help="Calendar year (default: this year in the configured time zone).")
 @click.option("--unit", default=None, help="Only this unit (code).")
 @click.option("--below-target", is_flag=True, help="Only people below the yearly JP target.")
 @_output_option("File to write.")
 def jp_command(fmt, year, unit, below_target, output):
     """Every active ASN's JP in a year against the yearly target."""
-    unit = _check_unit(unit)
-    year = year or datetime.now(ZoneInfo(_tz())).year
-    header, rows = exports.jp_export(year, _tz(), below_target_only=below_target,
-                                     unit_code=unit,
+    filters = _checked(parse_jp_filters, {"year": year, "unit": unit,
+                                           "below": "1" if below_target else ""}, _tz())
+    header, rows = exports.jp_export(filters.year, _tz(),
+                                     below_target_only=filters.below_target_only,
+                                     unit_code=filters.unit,
                                      target=current_app.config["YEARLY_JP_TARGET"])
     count = _export(fmt, output, header, rows)
     click.echo(f"Wrote {count} rows to {output}.")
@@ -191,15 +174,9 @@ def siasn_command(fmt, course, unit, date_from, date_to, output):
 @_output_option("ZIP file to write.")
 def siasn_certificates_command(course, unit, date_from, date_to, output):
     """A ZIP of the valid certificate PDFs of the completions, named NIP_number.pdf."""
-    from ..certificates.pdf import Issuer, render_certificate, verification_url
-
     filters = _filters(course, unit, None, date_from, date_to)
-    who = Issuer.from_config(current_app.config)
-    public_url = current_app.config["PUBLIC_URL"]
-
-    def render(cert) -> bytes:
-        return render_certificate(cert, who, verification_url(public_url, cert.code))
-
+    render = exports.certificate_renderer(Issuer.from_config(current_app.config),
+                                          current_app.config["PUBLIC_URL"])
     count = _write_atomically(
         output, lambda fh: exports.write_certificates_zip(filters, fh, render, tz=_tz()))
     click.echo(f"Wrote {count} certificates to {output}.")

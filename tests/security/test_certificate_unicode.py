@@ -15,14 +15,14 @@ import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
 
-from elearn.admin import exports
-from elearn.admin.reports import CompletionFilters
 from elearn.certificates import pdf as certificate_pdf
 from elearn.certificates.pdf import render_certificate
 from elearn.courses.store import save_course
 from elearn.extensions import db
 from elearn.models import Certificate
 from elearn.people.services import PersonData, create_user, upsert_unit
+from elearn.reporting import exports
+from elearn.reporting.filters import CompletionFilters
 
 from ..certificates.conftest import ISSUER, NIP, URL, complete_course, pdf_text
 from ..certificates.conftest import make_certificate as _certificate

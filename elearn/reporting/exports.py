@@ -34,16 +34,14 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from ..certificates.pdf import Issuer, render_certificate, verification_url
 from ..extensions import db
 from ..models import Certificate
 from ..text import CONTROL_CHARACTERS_WITH_C1
-from .reports import (
-    DEFAULT_TZ,
-    CompletionFilters,
-    completion_rows,
-    jp_report,
-)
-from .reports import certificate_ids as certificate_ids_select
+from .filters import CompletionFilters
+from .jp import jp_report
+from .queries import DEFAULT_TZ, completion_rows
+from .queries import certificate_ids as certificate_ids_select
 
 log = logging.getLogger(__name__)
 
@@ -215,6 +213,16 @@ def siasn_rows(filters: CompletionFilters | None, agency: str,
 
 def certificate_filename(cert: Certificate) -> str:
     return f"{cert.nip}_{cert.number.replace('/', '-')}.pdf"
+
+
+def certificate_renderer(issuer: Issuer, public_url: str) -> Callable[[Certificate], bytes]:
+    """``render(cert) -> PDF bytes`` for ``write_certificates_zip``: signed by ``issuer``,
+    with the verification address under ``public_url`` (the configured PUBLIC_URL)."""
+
+    def render(cert: Certificate) -> bytes:
+        return render_certificate(cert, issuer, verification_url(public_url, cert.code))
+
+    return render
 
 
 def write_certificates_zip(filters: CompletionFilters | None, target: str | PathLike | IO[bytes],

@@ -1,6 +1,6 @@
 """CSV, XLSX, SIASN and certificate ZIP exports, and the ``flask reports`` commands.
 
-The dataset is the one of test_reports.py (see its docstring).
+The dataset is the one of test_queries.py (see its docstring).
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from elearn.admin import exports
-from elearn.admin.exports import (
+from elearn.certificates.pdf import Issuer, render_certificate
+from elearn.reporting import exports
+from elearn.reporting.exports import (
     COMPLETION_HEADER,
     SIASN_HEADER,
     completion_export_rows,
@@ -28,10 +29,9 @@ from elearn.admin.exports import (
     stream_csv,
     write_xlsx,
 )
-from elearn.admin.reports import CompletionFilters
-from elearn.certificates.pdf import Issuer, render_certificate
+from elearn.reporting.filters import CompletionFilters
 
-from .test_reports import (
+from .test_queries import (
     ANDI,
     BUDI,
     DEDI,

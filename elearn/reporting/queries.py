@@ -22,10 +22,9 @@ Definitions (the same in every report and export):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from html import escape
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -43,48 +42,12 @@ from ..models import (
     Unit,
     User,
 )
+from ..models.people import as_utc
+from .filters import STATUS_COMPLETED, STATUS_IN_PROGRESS, CompletionFilters
 
 DEFAULT_TZ = "Asia/Jakarta"
 #: Rows fetched from the database at a time by the streaming lists.
 BATCH = 1000
-
-STATUS_COMPLETED = "selesai"
-STATUS_IN_PROGRESS = "sedang berjalan"
-#: Accepted filter values and the status they select.
-STATUS_FILTERS = {
-    "completed": "completed", STATUS_COMPLETED: "completed",
-    "in_progress": "in_progress", STATUS_IN_PROGRESS: "in_progress",
-}
-
-
-@dataclass(frozen=True)
-class CompletionFilters:
-    """Which enrolments a list or export covers; every field is optional.
-
-    ``course`` is a course slug, ``unit`` a unit code (of the learner's
-    current unit), ``status`` one of ``completed``/``in_progress`` (or the
-    Indonesian ``selesai``/``sedang berjalan``); ``date_from`` and ``date_to``
-    are inclusive calendar days in the agency's time zone, compared with the
-    completion date of completed rows and the enrolment date of the others.
-    Raises ValueError for an unknown status or ``date_from`` after ``date_to``.
-    """
-
-    course: str | None = None
-    unit: str | None = None
-    status: str | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-
-    def __post_init__(self) -> None:
-        if self.status is not None and self.status not in STATUS_FILTERS:
-            raise ValueError(f"unknown status {self.status!r}: use completed or in_progress")
-        if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise ValueError("date_from is after date_to")
-
-    @property
-    def status_code(self) -> str | None:
-        """``completed``, ``in_progress`` or None."""
-        return STATUS_FILTERS[self.status] if self.status else None
 
 
 class CompletionRow(NamedTuple):
@@ -152,19 +115,6 @@ class UnitReportRow(ReportFigures):
     name: str | None = None
 
 
-class JpRow(NamedTuple):
-    nip: str
-    name: str
-    unit_code: str | None
-    unit_name: str | None
-    position: str | None
-    grade: str | None
-    #: Lesson hours credited by completions in the year.
-    jp: int
-    target: int
-    meets_target: bool
-
-
 # --- building blocks -------------------------------------------------------------------------
 
 def _published():
@@ -221,6 +171,14 @@ def _year_conditions(year: int | None, tz: str) -> list:
     return [_row_date() >= start, _row_date() < end]
 
 
+def _with_learner_and_course(stmt: sa.Select) -> sa.Select:
+    """``stmt`` over enrolments joined to what the filters look at: learner, course, unit."""
+    return (stmt.select_from(Enrollment)
+            .join(User, User.id == Enrollment.user_id)
+            .join(Course, Course.id == Enrollment.course_id)
+            .outerjoin(Unit, Unit.id == User.unit_id))
+
+
 def _filter_conditions(filters: CompletionFilters, tz: str) -> list:
     conditions = []
     if filters.course:
@@ -236,18 +194,14 @@ def _filter_conditions(filters: CompletionFilters, tz: str) -> list:
 
 
 def _local(value: datetime | None, zone: ZoneInfo) -> datetime | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:  # SQLite returns naive UTC
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(zone)
+    return None if value is None else as_utc(value).astimezone(zone)
 
 
 def _score(value) -> float | None:
     return None if value is None else round(float(value), 1)
 
 
-def _unit_order():
+def unit_order():
     """Units by name, learners without a unit last (the same on SQLite and PostgreSQL)."""
     return (Unit.name.is_(None), Unit.name)
 
@@ -257,7 +211,7 @@ def _unit_order():
 def completion_select(filters: CompletionFilters, tz: str = DEFAULT_TZ) -> sa.Select:
     """The completion list as one statement (enrolments with everything joined)."""
     totals, learner = _module_totals(), _learner_progress()
-    stmt = (
+    columns = (
         sa.select(
             User.nip, User.full_name, Unit.name.label("unit_name"), User.position, User.grade,
             Course.title, sa.func.coalesce(CourseCompletion.jp, Course.jp).label("jp"),
@@ -267,11 +221,9 @@ def completion_select(filters: CompletionFilters, tz: str = DEFAULT_TZ) -> sa.Se
             CourseCompletion.id.label("completion_id"),
             Certificate.number.label("certificate_number"),
             Certificate.status.label("certificate_status"),
-            Course.slug.label("course_slug"), Unit.code.label("unit_code"))
-        .select_from(Enrollment)
-        .join(User, User.id == Enrollment.user_id)
-        .join(Course, Course.id == Enrollment.course_id)
-        .outerjoin(Unit, Unit.id == User.unit_id)
+            Course.slug.label("course_slug"), Unit.code.label("unit_code")))
+    return (
+        _with_learner_and_course(columns)
         .outerjoin(CourseCompletion, _completion_join())
         .outerjoin(Certificate, (Certificate.user_id == Enrollment.user_id)
                    & (Certificate.course_id == Enrollment.course_id)
@@ -280,9 +232,8 @@ def completion_select(filters: CompletionFilters, tz: str = DEFAULT_TZ) -> sa.Se
         .outerjoin(learner, (learner.c.user_id == Enrollment.user_id)
                    & (learner.c.course_id == Enrollment.course_id))
         .where(*_filter_conditions(filters, tz))
-        .order_by(*_unit_order(), User.full_name, User.nip, Course.title, Enrollment.id)
+        .order_by(*unit_order(), User.full_name, User.nip, Course.title, Enrollment.id)
     )
-    return stmt
 
 
 def completion_rows(filters: CompletionFilters | None = None,
@@ -313,11 +264,7 @@ def completion_rows(filters: CompletionFilters | None = None,
 def certificate_ids(filters: CompletionFilters, tz: str = DEFAULT_TZ) -> sa.Select:
     """Ids of the current *valid* certificates of the enrolments matching ``filters``."""
     return (
-        sa.select(Certificate.id)
-        .select_from(Enrollment)
-        .join(User, User.id == Enrollment.user_id)
-        .join(Course, Course.id == Enrollment.course_id)
-        .outerjoin(Unit, Unit.id == User.unit_id)
+        _with_learner_and_course(sa.select(Certificate.id))
         .join(CourseCompletion, _completion_join())
         .join(Certificate, (Certificate.user_id == Enrollment.user_id)
               & (Certificate.course_id == Enrollment.course_id))
@@ -385,98 +332,26 @@ def unit_report(year: int | None = None, tz: str = DEFAULT_TZ) -> list[UnitRepor
     return rows
 
 
-# --- yearly JP -------------------------------------------------------------------------------
+# --- the reports page ------------------------------------------------------------------------
 
-def jp_report(year: int, tz: str = DEFAULT_TZ, below_target_only: bool = False,
-              unit_code: str | None = None, target: int = 20) -> Iterator[JpRow]:
-    """Every active user with the JP credited in calendar ``year`` (local time), in one query.
-
-    JP is the sum of ``CourseCompletion.jp`` of completions inside the year's
-    bounds in ``tz``. Ordered by unit name (no unit last), then name.
-    """
-    start, end = year_bounds(year, tz)
-    credited = (sa.select(CourseCompletion.user_id.label("user_id"),
-                          sa.func.sum(CourseCompletion.jp).label("jp"))
-                .where(CourseCompletion.completed_at >= start, CourseCompletion.completed_at < end)
-                .group_by(CourseCompletion.user_id)
-                .subquery("credited"))
-    jp = sa.func.coalesce(credited.c.jp, 0)
-    stmt = (sa.select(User.nip, User.full_name, Unit.code, Unit.name, User.position, User.grade,
-                      jp.label("jp"))
-            .select_from(User)
-            .outerjoin(Unit, Unit.id == User.unit_id)
-            .outerjoin(credited, credited.c.user_id == User.id)
-            .where(User.active.is_(True))
-            .order_by(*_unit_order(), User.full_name, User.nip))
-    if unit_code:
-        stmt = stmt.where(Unit.code == unit_code.strip().upper())
-    if below_target_only:
-        stmt = stmt.where(jp < target)
-    result = db.session.execute(stmt.execution_options(yield_per=BATCH))
-    try:
-        for r in result:
-            total = int(r.jp)
-            yield JpRow(r.nip, r.full_name, r.code, r.name, r.position, r.grade, total, target,
-                        total >= target)
-    finally:
-        result.close()
+def units_by_code() -> list[Unit]:
+    """Every unit, for a filter's choices."""
+    return list(db.session.scalars(sa.select(Unit).order_by(Unit.code)))
 
 
-# --- chart -----------------------------------------------------------------------------------
+@dataclass
+class ReportsOverview:
+    """The figures per course and per unit, and the choices of the export filters."""
 
-#: Chart geometry in viewBox units (the SVG scales to its container's width).
-_WIDTH, _BAR_WIDTH, _ROW, _LABEL_MAX = 360, 290, 40, 48
-_GREEN, _TRACK, _INK = "#0b5d3b", "#e3ebe7", "#1b1f24"
-NO_UNIT_LABEL = "Tanpa unit kerja"
-
-
-def _short(text: str, limit: int = _LABEL_MAX) -> str:
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+    courses: list[CourseReportRow]
+    units: list[UnitReportRow]
+    course_choices: list[Course]
+    unit_choices: list[Unit]
 
 
-def unit_completion_svg(unit_rows: Iterable[UnitReportRow],
-                        title: str = "Tingkat penyelesaian kursus per unit kerja") -> str:
-    """A horizontal bar chart of completion rate per unit, as an inline SVG string.
-
-    Made on the server (no script): one labelled bar per unit with its
-    percentage as text, a ``<title>`` and ``<desc>`` for screen readers, and a
-    viewBox with ``width="100%"`` so it fits a 360 px wide screen. Unit names
-    are escaped; long ones are shortened on screen and given in full in the
-    bar's own ``<title>``.
-    """
-    rows = list(unit_rows)
-    height = max(1, len(rows)) * _ROW + 8
-    summary = "; ".join(
-        f"{row.name or NO_UNIT_LABEL}: {row.completion_rate:.0f}% "
-        f"({row.completed} dari {row.enrolled} peserta selesai)" for row in rows
-    ) or "Belum ada data."
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="unit-chart" width="100%" '
-        f'viewBox="0 0 {_WIDTH} {height}" preserveAspectRatio="xMinYMin meet" '
-        f'aria-labelledby="unit-chart-title unit-chart-desc" '
-        f'font-family="system-ui, sans-serif" font-size="12">',
-        f'<title id="unit-chart-title">{escape(title)}</title>',
-        f'<desc id="unit-chart-desc">{escape(summary)}</desc>',
-    ]
-    if not rows:
-        parts.append(f'<text x="0" y="20" fill="{_INK}">Belum ada data.</text>')
-    for i, row in enumerate(rows):
-        top = i * _ROW + 4
-        name = row.name or NO_UNIT_LABEL
-        rate = max(0.0, min(100.0, row.completion_rate))
-        percent = f"{rate:.0f}%"
-        bar = round(_BAR_WIDTH * rate / 100, 1)
-        parts += [
-            '<g>',
-            f'<title>{escape(name)}: {percent} ({row.completed} dari {row.enrolled} '
-            f'peserta selesai)</title>',
-            f'<text x="0" y="{top + 12}" fill="{_INK}">{escape(_short(name))}</text>',
-            f'<rect x="0" y="{top + 17}" width="{_BAR_WIDTH}" height="14" rx="2" '
-            f'fill="{_TRACK}"/>',
-            f'<rect x="0" y="{top + 17}" width="{bar}" height="14" rx="2" fill="{_GREEN}"/>',
-            f'<text x="{_WIDTH - 2}" y="{top + 29}" text-anchor="end" fill="{_INK}" '
-            f'font-weight="bold">{percent}</text>',
-            '</g>',
-        ]
-    parts.append('</svg>')
-    return "\n".join(parts)
+def reports_overview(tz: str = DEFAULT_TZ) -> ReportsOverview:
+    """Everything the reports page lists, for all years."""
+    return ReportsOverview(
+        courses=course_report(tz=tz), units=unit_report(tz=tz),
+        course_choices=list(db.session.scalars(sa.select(Course).order_by(Course.title))),
+        unit_choices=units_by_code())

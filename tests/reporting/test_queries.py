@@ -1,7 +1,7 @@
 """Report figures on a known dataset: the completion list, its filters, per course/unit, JP.
 
-The dataset (``dataset`` fixture, also used by test_exports.py), with dates in UTC and
-what they are in Asia/Jakarta (UTC+7):
+The dataset (``dataset`` fixture, also used by test_exports.py and test_chart.py), with
+dates in UTC and what they are in Asia/Jakarta (UTC+7):
 
 =========  ==========  =====================  ===============================================
 learner    unit        course                 state
@@ -22,7 +22,6 @@ Fajar      DISHUB      -                      inactive
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -30,14 +29,14 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
-from elearn.admin import reports
-from elearn.admin.reports import CompletionFilters, UnitReportRow
 from elearn.certificates.issue import reissue, revoke
 from elearn.courses.store import save_course
 from elearn.extensions import db
 from elearn.learn import progress, quiz
 from elearn.models import Certificate, Course, CourseCompletion, Enrollment, Module, User
 from elearn.people.services import PersonData, create_user, upsert_unit
+from elearn.reporting import jp, queries
+from elearn.reporting.filters import CompletionFilters
 
 from ..certificates.conftest import complete_course
 from ..content.helpers import COURSE_MD, LESSON_MD, make_course
@@ -187,8 +186,8 @@ def keys(rows) -> set[tuple[str, str]]:
     return {(r.nip, r.course_slug) for r in rows}
 
 
-def rows_for(filters: CompletionFilters | None = None) -> list[reports.CompletionRow]:
-    return list(reports.completion_rows(filters))
+def rows_for(filters: CompletionFilters | None = None) -> list[queries.CompletionRow]:
+    return list(queries.completion_rows(filters))
 
 
 # --- the completion list ---------------------------------------------------------------------
@@ -198,7 +197,7 @@ def test_completion_rows_give_every_enrolment_with_its_facts(app, dataset):
         rows = {(r.nip, r.course_slug): r for r in rows_for()}
     assert len(rows) == 7
     a = rows[(ANDI, "pelayanan-publik")]
-    assert a == reports.CompletionRow(
+    assert a == queries.CompletionRow(
         nip=ANDI, name="Andi Pratama Lubis", unit_name=UNITS["DISKOMINFO"],
         position="Pranata Komputer", grade="III/a", course_title="Pelayanan Publik", jp=2,
         status="selesai", progress=100, best_score=100.0,
@@ -248,7 +247,7 @@ def test_completion_rows_stream_from_one_query(app, dataset):
         statements.append(statement)
 
     with app.app_context():
-        rows = reports.completion_rows(CompletionFilters())
+        rows = queries.completion_rows(CompletionFilters())
         assert iter(rows) is rows  # a generator, not a list
         sa.event.listen(db.engine, "before_cursor_execute", count)
         try:
@@ -303,20 +302,11 @@ def test_each_filter_selects_its_rows(app, dataset, filters, expected):
 
 def test_a_different_time_zone_moves_the_day_boundaries(app, dataset):
     with app.app_context():
-        rows = list(reports.completion_rows(CompletionFilters(date_to=date(2025, 12, 31)),
+        rows = list(queries.completion_rows(CompletionFilters(date_to=date(2025, 12, 31)),
                                             tz="UTC"))
     assert keys(rows) == {(ANDI, "pelayanan-publik"), (DEDI, "etika-asn")}
     andi = next(r for r in rows if r.nip == ANDI)
     assert andi.completed_at == utc(2025, 12, 31, 17, 30)
-
-
-def test_filters_reject_an_unknown_status_and_a_reversed_range():
-    with pytest.raises(ValueError, match="unknown status"):
-        CompletionFilters(status="not_started")
-    with pytest.raises(ValueError, match="after"):
-        CompletionFilters(date_from=date(2026, 2, 1), date_to=date(2026, 1, 31))
-    assert CompletionFilters(status="selesai").status_code == "completed"
-    assert CompletionFilters().status_code is None
 
 
 def test_progress_counts_only_published_modules(app, dataset):
@@ -337,7 +327,7 @@ def figures(row) -> tuple:
 
 def test_course_report(app, dataset):
     with app.app_context():
-        rows = reports.course_report()
+        rows = queries.course_report()
     assert [(r.slug, r.title, r.jp, r.course_status) for r in rows] == [
         ("etika-asn", "Etika ASN", 3, "published"),
         ("pelayanan-publik", "Pelayanan Publik", 2, "published")]
@@ -349,8 +339,8 @@ def test_course_report(app, dataset):
 
 def test_course_report_for_a_year_counts_rows_dated_in_it(app, dataset):
     with app.app_context():
-        rows_2025 = {r.slug: figures(r) for r in reports.course_report(2025)}
-        rows_2026 = {r.slug: figures(r) for r in reports.course_report(2026)}
+        rows_2025 = {r.slug: figures(r) for r in queries.course_report(2025)}
+        rows_2026 = {r.slug: figures(r) for r in queries.course_report(2026)}
     assert rows_2025 == {"etika-asn": (1, 1, 0, 0.0, 40.0),
                          "pelayanan-publik": (0, 0, 0, 0.0, None)}
     assert rows_2026 == {"etika-asn": (3, 1, 2, 66.7, 100.0),
@@ -359,7 +349,7 @@ def test_course_report_for_a_year_counts_rows_dated_in_it(app, dataset):
 
 def test_unit_report(app, dataset):
     with app.app_context():
-        rows = reports.unit_report()
+        rows = queries.unit_report()
     assert [(r.code, r.name) for r in rows] == [
         ("BKPSDM", UNITS["BKPSDM"]), ("DISKOMINFO", UNITS["DISKOMINFO"]),
         ("DISHUB", UNITS["DISHUB"]), (None, None)]
@@ -373,7 +363,7 @@ def test_unit_report(app, dataset):
 
 def test_unit_report_for_a_year_uses_local_dates(app, dataset):
     with app.app_context():
-        by_year = {year: {r.code: figures(r) for r in reports.unit_report(year)}
+        by_year = {year: {r.code: figures(r) for r in queries.unit_report(year)}
                    for year in (2025, 2026)}
     # Andi's completion at 2025-12-31 17:30 UTC belongs to 2026 in Jakarta.
     assert by_year[2025] == {"BKPSDM": (1, 1, 0, 0.0, 40.0), "DISKOMINFO": (0, 0, 0, 0.0, None),
@@ -386,7 +376,7 @@ def test_unit_report_for_a_year_uses_local_dates(app, dataset):
 def test_figures_match_the_completion_list(app, dataset):
     """The per unit figures count exactly the rows of the list with the same filters."""
     with app.app_context():
-        for unit in reports.unit_report(2026):
+        for unit in queries.unit_report(2026):
             if unit.code is None:
                 continue
             rows = rows_for(CompletionFilters(unit=unit.code, date_from=date(2026, 1, 1),
@@ -397,19 +387,19 @@ def test_figures_match_the_completion_list(app, dataset):
 
 def test_reports_without_any_data(app):
     with app.app_context():
-        assert reports.course_report() == []
-        assert reports.unit_report() == []
-        assert list(reports.completion_rows()) == []
-        assert list(reports.jp_report(2026)) == []
+        assert queries.course_report() == []
+        assert queries.unit_report() == []
+        assert list(queries.completion_rows()) == []
+        assert list(jp.jp_report(2026)) == []
 
 
 # --- yearly JP -------------------------------------------------------------------------------
 
 def test_jp_report_sums_the_year_in_local_time(app, dataset):
     with app.app_context():
-        rows = list(reports.jp_report(2026, "Asia/Jakarta", target=4))
-        last_year = {r.nip: r.jp for r in reports.jp_report(2025, "Asia/Jakarta")}
-        in_utc = {r.nip: r.jp for r in reports.jp_report(2025, "UTC")}
+        rows = list(jp.jp_report(2026, "Asia/Jakarta", target=4))
+        last_year = {r.nip: r.jp for r in jp.jp_report(2025, "Asia/Jakarta")}
+        in_utc = {r.nip: r.jp for r in jp.jp_report(2025, "UTC")}
     assert {r.nip: (r.jp, r.target, r.meets_target) for r in rows} == {
         ANDI: (5, 4, True), BUDI: (2, 4, False), FORMULA: (0, 4, False), DEDI: (0, 4, False),
         EKA: (3, 4, False), GITA: (0, 4, False)}  # Fajar is inactive: not listed
@@ -424,11 +414,11 @@ def test_jp_report_sums_the_year_in_local_time(app, dataset):
 
 def test_jp_report_filters(app, dataset):
     with app.app_context():
-        below = [r.nip for r in reports.jp_report(2026, below_target_only=True, target=4)]
-        unit = [r.nip for r in reports.jp_report(2026, unit_code="DISKOMINFO", target=4)]
-        both = [r.nip for r in reports.jp_report(2026, below_target_only=True,
+        below = [r.nip for r in jp.jp_report(2026, below_target_only=True, target=4)]
+        unit = [r.nip for r in jp.jp_report(2026, unit_code="DISKOMINFO", target=4)]
+        both = [r.nip for r in jp.jp_report(2026, below_target_only=True,
                                                  unit_code="DISKOMINFO", target=4)]
-        default = {r.nip: r.meets_target for r in reports.jp_report(2026)}
+        default = {r.nip: r.meets_target for r in jp.jp_report(2026)}
     assert sorted(below) == sorted([BUDI, FORMULA, DEDI, EKA, GITA])
     assert unit == [ANDI, BUDI]
     assert both == [BUDI]
@@ -444,57 +434,7 @@ def test_jp_report_is_one_query(app, dataset):
     with app.app_context():
         sa.event.listen(db.engine, "before_cursor_execute", count)
         try:
-            assert len(list(reports.jp_report(2026))) == 6
+            assert len(list(jp.jp_report(2026))) == 6
         finally:
             sa.event.remove(db.engine, "before_cursor_execute", count)
     assert len(statements) == 1
-
-
-# --- the chart -------------------------------------------------------------------------------
-
-SVG = "{http://www.w3.org/2000/svg}"
-
-
-def parse(svg: str) -> ET.Element:
-    """Parse our own generated markup (trusted input)."""
-    return ET.fromstring(svg)  # noqa: S314
-
-
-def test_unit_chart_is_accessible_well_formed_svg(app, dataset):
-    with app.app_context():
-        svg = reports.unit_completion_svg(reports.unit_report())
-    root = parse(svg)
-    assert root.tag == SVG + "svg"
-    assert root.get("role") == "img"
-    assert root.get("width") == "100%"
-    assert root.get("viewBox").startswith("0 0 360 ")
-    assert root.find(SVG + "title").text == "Tingkat penyelesaian kursus per unit kerja"
-    assert root.get("aria-labelledby") == "unit-chart-title unit-chart-desc"
-    texts = [t.text for t in root.iter(SVG + "text")]
-    assert texts == [UNITS["BKPSDM"], "0%", UNITS["DISKOMINFO"], "75%", UNITS["DISHUB"], "0%",
-                     "Tanpa unit kerja", "100%"]
-    assert "Dinas Komunikasi dan Informatika: 75% (3 dari 4 peserta selesai)" in \
-        root.find(SVG + "desc").text
-    assert "<script" not in svg
-
-
-def test_unit_chart_escapes_names_and_scales_bars():
-    rows = [UnitReportRow(enrolled=3, completed=2, code="X", name='Bidang <A&B> "Satu"'),
-            UnitReportRow(enrolled=4, completed=4, code="Y", name="Y" * 80)]
-    svg = reports.unit_completion_svg(rows)
-    assert "<A&B>" not in svg and "&lt;A&amp;B&gt;" in svg
-    root = parse(svg)  # well-formed XML
-    texts = [t.text for t in root.iter(SVG + "text")]
-    assert texts[0] == 'Bidang <A&B> "Satu"'
-    assert texts[1] == "67%"
-    assert texts[2].endswith("…") and len(texts[2]) <= 48  # long names are shortened ...
-    titles = [g.find(SVG + "title").text for g in root.iter(SVG + "g")]
-    assert titles[1].startswith("Y" * 80)  # ... and given in full to screen readers
-    bars = [r for r in root.iter(SVG + "rect") if r.get("fill") == "#0b5d3b"]
-    full = float(next(r for r in root.iter(SVG + "rect")).get("width"))
-    assert [float(b.get("width")) for b in bars] == [pytest.approx(full * 2 / 3, abs=0.2), full]
-
-
-def test_unit_chart_without_units():
-    root = parse(reports.unit_completion_svg([]))
-    assert [t.text for t in root.iter(SVG + "text")] == ["Belum ada data."]

