@@ -117,14 +117,10 @@ class UnitReportRow(ReportFigures):
 
 # --- building blocks -------------------------------------------------------------------------
 
-def _published():
-    return (Module.status == "published") & Module.retired_at.is_(None)
-
-
 def _module_totals():
     """Published module count per course."""
     return (sa.select(Module.course_id.label("course_id"), sa.func.count().label("total"))
-            .where(_published()).group_by(Module.course_id).subquery("module_totals"))
+            .where(Module.for_learners_condition()).group_by(Module.course_id).subquery("module_totals"))
 
 
 def _learner_progress():
@@ -134,7 +130,7 @@ def _learner_progress():
                       sa.func.count(ModuleProgress.completed_at).label("done"),
                       sa.func.avg(ModuleProgress.best_score).label("best_score"))
             .join(Module, Module.id == ModuleProgress.module_id)
-            .where(_published())
+            .where(Module.for_learners_condition())
             .group_by(ModuleProgress.user_id, Module.course_id)
             .subquery("learner_progress"))
 
