@@ -19,9 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from flask_migrate import upgrade  # noqa: E402
 
 from elearn import create_app  # noqa: E402
-from elearn.admin.staff_import import apply_import, plan_import  # noqa: E402
 from elearn.extensions import db  # noqa: E402
 from elearn.people.services import upsert_unit  # noqa: E402
+from elearn.people.staff_import import apply_import, plan_import  # noqa: E402
 
 UNITS = ("DISKOMINFO", "BKPSDM", "DINKES", "DISDIK", "BAPPEDA")
 GRADES = ("II/c", "III/a", "III/b", "III/c", "IV/a")

@@ -50,7 +50,7 @@ def assignments():
                                actor=current_user)
             except PeopleError as exc:
                 db.session.rollback()
-                for messages in exc.errors.values():
+                for messages in exc.field_texts(_).values():
                     form.unit_code.errors.extend(messages)
             else:
                 db.session.commit()

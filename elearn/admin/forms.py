@@ -1,9 +1,42 @@
+from collections.abc import Callable
+
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from ..people import rules
+from ..people.errors import Message
+from ..people.rules import PersonData
+
+
+class Rule:
+    """A WTForms validator that runs a people rule and shows its messages translated.
+
+    ``check(form, value)`` returns the rule's messages; ``maxlength`` goes on the
+    input, as WTForms' Length would put it.
+    """
+
+    def __init__(self, check: Callable[[FlaskForm, str], list[Message]],
+                 maxlength: int | None = None):
+        self.check = check
+        self.field_flags = {"maxlength": maxlength} if maxlength else {}
+
+    def __call__(self, form, field) -> None:
+        texts = [m.text(gettext) for m in self.check(form, field.data)]
+        if texts:
+            field.errors.extend(texts[:-1])
+            raise ValidationError(texts[-1])
+
+
+def person_rule(name: str) -> Rule:
+    """The rule of one field of the person form, read with the other fields (the NIP
+    and grade depend on the employment status), cleaned as the services clean them."""
+    return Rule(lambda form, _value: rules.field_problems(form.person(), name),
+                rules.MAX_LENGTHS.get(name))
 
 
 class ReasonForm(FlaskForm):
@@ -14,28 +47,41 @@ class ReasonForm(FlaskForm):
 
 
 class PersonForm(FlaskForm):
-    nip = StringField(_l("NIP"), validators=[DataRequired(message=_l("Enter the NIP."))],
+    nip = StringField(_l("NIP"), validators=[DataRequired(message=_l("Enter the NIP.")),
+                                             person_rule("nip")],
                       render_kw={"inputmode": "numeric", "autocomplete": "off"})
     full_name = StringField(_l("Full name"), validators=[
-        DataRequired(message=_l("Enter the full name.")), Length(max=200)])
+        DataRequired(message=_l("Enter the full name.")), person_rule("full_name")])
     employment_status = SelectField(_l("Employment status"), choices=[
-        SelectChoice("PNS", "PNS"), SelectChoice("PPPK", "PPPK")])
-    email = StringField(_l("Email (optional)"), validators=[Optional(), Length(max=254)])
+        SelectChoice("PNS", "PNS"), SelectChoice("PPPK", "PPPK")],
+        validators=[person_rule("employment_status")])
+    email = StringField(_l("Email (optional)"), validators=[Optional(), person_rule("email")])
     unit_code = SelectField(_l("Unit"), choices=[])
-    position = StringField(_l("Position (jabatan)"), validators=[Optional(), Length(max=200)])
-    grade = StringField(_l("Grade (golongan)"), validators=[Optional(), Length(max=8)],
+    position = StringField(_l("Position (jabatan)"),
+                           validators=[Optional(), person_rule("position")])
+    grade = StringField(_l("Grade (golongan)"), validators=[Optional(), person_rule("grade")],
                         description=_l("I/a to IV/e for PNS, I to XVII for PPPK."))
-    place_of_birth = StringField(_l("Place of birth"), validators=[Optional(), Length(max=100)])
+    place_of_birth = StringField(_l("Place of birth"),
+                                 validators=[Optional(), person_rule("place_of_birth")])
     role = SelectField(_l("Role"), choices=[
         SelectChoice("learner", _l("Learner")), SelectChoice("instructor", _l("Instructor")),
-        SelectChoice("admin", _l("Admin"))])
+        SelectChoice("admin", _l("Admin"))], validators=[person_rule("role")])
+
+    def person(self) -> PersonData:
+        """The person as entered, cleaned as the services store it."""
+        return PersonData(nip=self.nip.data or "", full_name=self.full_name.data or "",
+                          role=self.role.data or "",
+                          employment_status=self.employment_status.data or "",
+                          email=self.email.data, unit_code=self.unit_code.data or None,
+                          position=self.position.data, grade=self.grade.data,
+                          place_of_birth=self.place_of_birth.data).cleaned()
 
 
 class UnitForm(FlaskForm):
     code = StringField(_l("Code"), validators=[
-        DataRequired(message=_l("Enter a code.")), Length(max=32),
-        Regexp(r"^[A-Za-z0-9_.-]+$", message=_l("Use letters, digits, dots, dashes or "
-                                                "underscores."))])
+        DataRequired(message=_l("Enter a code.")),
+        Rule(lambda _form, value: rules.new_unit_code_problems(value),
+             rules.MAX_LENGTHS["unit_code"])])
     name = StringField(_l("Name"), validators=[
         DataRequired(message=_l("Enter a name.")), Length(max=200)])
     parent = SelectField(_l("Part of (optional)"), choices=[])

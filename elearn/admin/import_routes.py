@@ -5,27 +5,21 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import undefer
 
 from ..auth.guards import role_required
 from ..extensions import db
-from ..models import StaffImport
-from ..models.people import utcnow
+from ..people.staff_import import (
+    ImportFileError,
+    ImportRefused,
+    apply_upload,
+    find_upload,
+    plan_import,
+    save_upload,
+)
 from . import bp
 from .forms import ImportApplyForm, ImportUploadForm
-from .staff_import import ImportFileError, ImportRefused, apply_import, plan_import
 
 PREVIEW_LIMIT = 200
-
-
-def _short_name(filename: str, limit: int = 255) -> str:
-    """The upload's name, cut to fit its column but keeping the extension."""
-    if len(filename) <= limit:
-        return filename
-    stem, dot, ext = filename.rpartition(".")
-    if not dot or len(ext) > 10:
-        return filename[:limit]
-    return stem[:limit - len(ext) - 1] + "." + ext
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -35,10 +29,7 @@ def import_staff():
     form = ImportUploadForm()
     if form.validate_on_submit():
         upload = form.archive.data
-        batch = StaffImport(filename=_short_name(upload.filename or "staff.csv"),
-                            data=upload.read(),
-                            created_by_id=current_user.id)
-        db.session.add(batch)
+        batch = save_upload(upload.filename, upload.read(), current_user)
         db.session.commit()
         return redirect(url_for("admin.import_preview", import_id=batch.id))
     return render_template("admin/import.html", form=form)
@@ -48,8 +39,7 @@ def import_staff():
 @role_required("admin")
 def import_preview(import_id):
     """The dry run: every problem as 'row N, column X' and what would change; then apply."""
-    batch = db.session.scalar(db.select(StaffImport).options(undefer(StaffImport.data))
-                              .where(StaffImport.id == import_id))
+    batch = find_upload(import_id)
     if batch is None:
         abort(404)
     if batch.applied_at is not None:
@@ -57,25 +47,22 @@ def import_preview(import_id):
     try:
         plan = plan_import(batch.data, batch.filename)
     except ImportFileError as exc:
-        flash(str(exc), "error")
+        flash(exc.text(_), "error")
         return redirect(url_for("admin.import_staff"))
     form = ImportApplyForm()
     if form.validate_on_submit():
         try:
-            result = apply_import(plan, initial_password=form.initial_password.data or "",
+            result = apply_upload(batch, plan, initial_password=form.initial_password.data or "",
                                   skip_invalid=form.skip_invalid.data, actor=current_user)
         except ImportRefused as exc:
             db.session.rollback()
-            form.skip_invalid.errors.append(str(exc))
+            form.skip_invalid.errors.append(exc.text(_))
         else:
-            batch.applied_at = utcnow()
-            batch.summary = {"created": result.created, "updated": result.updated,
-                             "unchanged": result.unchanged, "skipped": result.skipped}
             db.session.commit()
             flash(_("Import done: %(c)d created, %(u)d updated, %(n)d unchanged, "
                     "%(s)d skipped.", c=result.created, u=result.updated, n=result.unchanged,
                     s=result.skipped), "success")
             return redirect(url_for("admin.import_preview", import_id=batch.id))
     return render_template("admin/import_preview.html", batch=batch, plan=plan, form=form,
-                           problems=plan.problems[:PREVIEW_LIMIT],
+                           problems=[p.text(_) for p in plan.problems[:PREVIEW_LIMIT]],
                            rows=[r for r in plan.rows if r.action != "unchanged"][:PREVIEW_LIMIT])

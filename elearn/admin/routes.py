@@ -14,9 +14,9 @@ from ..auth.guards import role_required
 from ..certificates import issue
 from ..extensions import db
 from ..inputs import page_arg
-from ..models import ROLES, AuditEntry, Certificate, Unit, User
-from ..people import management
-from ..people.services import PeopleError, PersonData
+from ..models import AuditEntry, Certificate, Unit, User
+from ..people import directory, management
+from ..people.errors import PeopleError
 from . import bp
 from .forms import PersonForm, ReasonForm, UnitForm
 
@@ -26,30 +26,12 @@ from .forms import PersonForm, ReasonForm, UnitForm
 @role_required("admin")
 def users():
     """People list with search and filters (unit, role, active); paginated."""
-    q = request.args.get("q", "").strip()
-    unit = request.args.get("unit", "")
-    role = request.args.get("role", "")
-    active = request.args.get("active", "")
-    stmt = sa.select(User).options(joinedload(User.unit)).order_by(User.full_name, User.id)
-    if q:
-        like = f"%{q.lower()}%"
-        stmt = stmt.where(
-            sa.or_(
-                sa.func.lower(User.full_name).like(like),
-                User.nip.like(f"%{q}%"),
-                User.email.like(like),
-            )
-        )
-    if unit:
-        stmt = stmt.join(Unit, User.unit_id == Unit.id).where(Unit.code == unit)
-    if role in ROLES:
-        stmt = stmt.where(User.role == role)
-    if active in ("1", "0"):
-        stmt = stmt.where(User.active.is_(active == "1"))
-    page = db.paginate(stmt, page=page_arg(), per_page=current_app.config["PAGE_SIZE"],
-                       error_out=False)
-    return render_template("admin/users.html", page=page, q=q, unit=unit, role=role,
-                           active=active, units=_units())
+    filters = {name: request.args.get(name, "") for name in ("unit", "role", "active")}
+    filters["q"] = request.args.get("q", "").strip()
+    page = db.paginate(directory.people_query(**filters), page=page_arg(),
+                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("admin/users.html", page=page, units=directory.all_units(),
+                           **filters)
 
 
 def _person(user_id: int) -> User:
@@ -59,29 +41,22 @@ def _person(user_id: int) -> User:
     return person
 
 
-def _units() -> list[Unit]:
-    return db.session.scalars(sa.select(Unit).order_by(Unit.code)).all()
+def _choices(units: list[Unit], none_label: str) -> list[SelectChoice]:
+    return [SelectChoice("", none_label)] + [SelectChoice(u.code, f"{u.code} · {u.name}")
+                                             for u in units]
 
 
 def _person_form(user: User | None = None) -> PersonForm:
     form = PersonForm(obj=user) if user is not None and request.method == "GET" else PersonForm()
-    form.unit_code.choices = [SelectChoice("", _("(no unit)"))] + [
-        SelectChoice(u.code, f"{u.code} · {u.name}") for u in _units()]
+    form.unit_code.choices = _choices(directory.all_units(), _("(no unit)"))
     if user is not None and request.method == "GET":
         form.unit_code.data = user.unit.code if user.unit else ""
     return form
 
 
-def _person_data(form: PersonForm) -> PersonData:
-    return PersonData(nip=form.nip.data or "", full_name=form.full_name.data or "",
-                      role=form.role.data, employment_status=form.employment_status.data,
-                      email=form.email.data, unit_code=form.unit_code.data or None,
-                      position=form.position.data, grade=form.grade.data,
-                      place_of_birth=form.place_of_birth.data)
-
-
 def _show_errors(form, exc: PeopleError) -> None:
-    for field, messages in exc.errors.items():
+    """Each message next to its field; those of no field of the form as flashes."""
+    for field, messages in exc.field_texts(_).items():
         target = getattr(form, field, None)
         if target is not None and hasattr(target, "errors"):
             target.errors = [*target.errors, *messages]
@@ -96,9 +71,8 @@ def new_user():
     """Create one account; the person chooses a password at first sign-in."""
     form = _person_form()
     if form.validate_on_submit():
-        password = management.temporary_password()
         try:
-            user = management.admin_create_person(_person_data(form), password, current_user)
+            user, password = management.admin_create_person(form.person(), current_user)
         except PeopleError as exc:
             db.session.rollback()
             _show_errors(form, exc)
@@ -119,7 +93,7 @@ def edit_user(user_id):
     form = _person_form(person)
     if form.validate_on_submit():
         try:
-            changed = management.update_person(person, _person_data(form), current_user)
+            changed = management.update_person(person, form.person(), current_user)
         except PeopleError as exc:
             db.session.rollback()
             _show_errors(form, exc)
@@ -148,9 +122,7 @@ def set_user_active(user_id):
                               reason=form.reason.data if not active else None)
     except PeopleError as exc:
         db.session.rollback()
-        for messages in exc.errors.values():
-            for message in messages:
-                flash(message, "error")
+        _show_errors(form, exc)
     else:
         db.session.commit()
         flash(_("Account reactivated.") if active else _("Account deactivated; its learning "
@@ -175,18 +147,14 @@ def reset_user_password(user_id):
 @role_required("admin")
 def units():
     """Units (OPD) with their parent and number of people."""
-    counts = dict(db.session.execute(sa.select(User.unit_id, sa.func.count()).where(
-        User.unit_id.is_not(None)).group_by(User.unit_id)).all())
-    rows = db.session.scalars(sa.select(Unit).options(joinedload(Unit.parent))
-                              .order_by(Unit.code)).all()
-    return render_template("admin/units.html", units=rows, counts=counts)
+    return render_template("admin/units.html", units=directory.all_units(),
+                           counts=directory.unit_member_counts())
 
 
 def _unit_form(unit: Unit | None = None) -> UnitForm:
     form = UnitForm(obj=unit) if unit is not None and request.method == "GET" else UnitForm()
-    form.parent.choices = [SelectChoice("", _("(none)"))] + [
-        SelectChoice(u.code, f"{u.code} · {u.name}") for u in _units()
-        if unit is None or u.id != unit.id]
+    form.parent.choices = _choices([u for u in directory.all_units()
+                                    if unit is None or u.id != unit.id], _("(none)"))
     if unit is not None and request.method == "GET":
         form.parent.data = unit.parent.code if unit.parent else ""
     return form

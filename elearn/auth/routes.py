@@ -104,7 +104,7 @@ def change_password_view():
             change_password(user, form.current_password.data, form.new_password.data)
         except PeopleError as exc:
             db.session.rollback()
-            for field, messages in exc.errors.items():
+            for field, messages in exc.field_texts(_).items():
                 getattr(form, field).errors.extend(messages)
         else:
             # Every session ended with the old password; this device gets a new one.

@@ -7,10 +7,18 @@ from pathlib import Path
 import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
+from flask_babel import gettext
 
-from ..admin.staff_import import ImportFileError, ImportRefused, apply_import, plan_import
 from ..extensions import db
 from ..people.passwords import password_problems
+from ..people.staff_import import (
+    ImportFileError,
+    ImportPlan,
+    ImportRefused,
+    ImportResult,
+    apply_import,
+    plan_import,
+)
 
 #: Above this many rows to write, the apply step shows a progress bar.
 PROGRESS_THRESHOLD = 500
@@ -18,7 +26,7 @@ PROGRESS_THRESHOLD = 500
 
 def _check_password(value: str) -> str:
     if problems := password_problems(value):
-        raise click.BadParameter(" ".join(problems))
+        raise click.BadParameter(" ".join(p.text(gettext) for p in problems))
     return value
 
 
@@ -35,21 +43,38 @@ def import_users_command(file, dry_run, skip_invalid, initial_password):
     try:
         plan = plan_import(path.read_bytes(), path.name)
     except ImportFileError as exc:
-        raise click.ClickException(str(exc)) from None
-
+        raise click.ClickException(exc.text(gettext)) from None
     for problem in plan.problems:
-        click.echo(str(problem), err=True)
-    summary = (f"{plan.to_create} to create, {plan.to_update} to update, "
-               f"{plan.unchanged} unchanged, {plan.invalid_rows} invalid rows.")
-
+        click.echo(problem.text(gettext), err=True)
     if dry_run:
-        for row in plan.rows:
-            if row.action in ("create", "update"):
-                click.echo(f"row {row.row}: {row.action} {row.nip} {row.name}")
-        click.echo(f"Dry run, nothing written: {summary}")
-        db.session.rollback()
-        click.get_current_context().exit(1 if plan.problems else 0)
+        _report_dry_run(plan)
+    _refuse_problems(plan, skip_invalid)
+    if plan.to_create and initial_password is None:
+        initial_password = click.prompt(
+            f"Initial password for the {plan.to_create} new account(s)", hide_input=True,
+            confirmation_prompt=True, value_proc=_check_password)
+    result = _apply(plan, initial_password or "", skip_invalid)
+    click.echo(f"Imported {path.name}: {result.created} created, {result.updated} updated, "
+               f"{result.unchanged} unchanged, {result.skipped} skipped.")
 
+
+def _summary(plan: ImportPlan) -> str:
+    return (f"{plan.to_create} to create, {plan.to_update} to update, "
+            f"{plan.unchanged} unchanged, {plan.invalid_rows} invalid rows.")
+
+
+def _report_dry_run(plan: ImportPlan) -> None:
+    """Print what would change and stop: exit 1 if the file has problems."""
+    for row in plan.rows:
+        if row.action in ("create", "update"):
+            click.echo(f"row {row.row}: {row.action} {row.nip} {row.name}")
+    click.echo(f"Dry run, nothing written: {_summary(plan)}")
+    db.session.rollback()
+    click.get_current_context().exit(1 if plan.problems else 0)
+
+
+def _refuse_problems(plan: ImportPlan, skip_invalid: bool) -> None:
+    """Stop before asking for a password when the plan cannot be applied."""
     if plan.header_problems:
         raise click.ClickException("The header row has problems; nothing imported.")
     if plan.problems and not skip_invalid:
@@ -57,25 +82,23 @@ def import_users_command(file, dry_run, skip_invalid, initial_password):
             f"{len(plan.problems)} problem(s) in {plan.invalid_rows} row(s); nothing imported. "
             "Fix the file, or use --skip-invalid to import the valid rows only.")
 
-    if plan.to_create and initial_password is None:
-        initial_password = click.prompt(
-            f"Initial password for the {plan.to_create} new account(s)", hide_input=True,
-            confirmation_prompt=True, value_proc=_check_password)
 
+def _apply(plan: ImportPlan, initial_password: str, skip_invalid: bool) -> ImportResult:
+    """Apply and commit, with a progress bar for large files; roll back on any failure."""
     total = plan.to_create + plan.to_update
     try:
         if total > PROGRESS_THRESHOLD:
             with click.progressbar(length=total, label="Importing") as bar:
-                result = apply_import(plan, initial_password=initial_password or "",
+                result = apply_import(plan, initial_password=initial_password,
                                       skip_invalid=skip_invalid,
                                       progress=lambda done, _total: bar.update(done - bar.pos))
         else:
-            result = apply_import(plan, initial_password=initial_password or "",
+            result = apply_import(plan, initial_password=initial_password,
                                   skip_invalid=skip_invalid)
         db.session.commit()
     except ImportRefused as exc:
         db.session.rollback()
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(exc.text(gettext)) from None
     except sa.exc.IntegrityError:
         db.session.rollback()
         raise click.ClickException(
@@ -84,5 +107,4 @@ def import_users_command(file, dry_run, skip_invalid, initial_password):
     except BaseException:
         db.session.rollback()
         raise
-    click.echo(f"Imported {path.name}: {result.created} created, {result.updated} updated, "
-               f"{result.unchanged} unchanged, {result.skipped} skipped.")
+    return result

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup, with_appcontext
+from flask_babel import gettext
 
 from ..extensions import db
 from ..models import EMPLOYMENT_STATUSES, ROLES
-from ..people.services import PeopleError, PersonData, create_user
+from ..people.errors import PeopleError
+from ..people.services import PersonData, create_user
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 
@@ -16,11 +18,12 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 _OPTION_NAMES = {"full_name": "--name", "unit_code": "--unit", "employment_status": "--status"}
 
 
-def _fail(errors: dict[str, list[str]]) -> None:
+def _fail(exc: PeopleError) -> None:
+    """Each message after the option it is about, in the site's language."""
     db.session.rollback()
     lines = [
         f"{_OPTION_NAMES.get(field, '--' + field)}: {message}"
-        for field, messages in errors.items()
+        for field, messages in exc.field_texts(gettext).items()
         for message in messages
     ]
     raise click.ClickException("\n".join(lines))
@@ -49,7 +52,7 @@ def create_user_command(nip, full_name, role, email, unit_code, employment_statu
     try:
         user = create_user(data, password, must_change_password=temporary)
     except PeopleError as exc:
-        _fail(exc.errors)
+        _fail(exc)
     db.session.commit()
     click.echo(f"Created {user.role} {user.nip} ({user.full_name}).")
 

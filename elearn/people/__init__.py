@@ -1,1 +1,1 @@
-"""People and units: validation rules and the services that write them."""
+"""People and units: accounts, per-field rules (NIP, grade, names), admin actions, staff import."""

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import secrets
 
-import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
-
+from ..errors import N_
 from ..extensions import db
 from ..models import Unit, User
 from ..models.audit import record
+from . import rules
+from .errors import Message, PeopleError
 from .passwords import password_problems
-from .services import PeopleError, PersonData, _clean, create_user, validate_person
+from .rules import PersonData
+from .services import create_user, unit_by_code, validate_person
 from .sessions import end_all_sessions
 
 # Temporary passwords avoid look-alike characters so they can be read out or typed.
@@ -27,22 +28,24 @@ def temporary_password() -> str:
             return password
 
 
-def admin_create_person(data: PersonData, password: str, actor: User) -> User:
+def admin_create_person(data: PersonData, actor: User) -> tuple[User, str]:
+    """Create an account with a temporary password to change at first sign-in; returns both."""
+    password = temporary_password()
     user = create_user(data, password, must_change_password=True)
     record(actor, "people.create", f"user {user.nip}", name=user.full_name, role=user.role)
-    return user
+    return user, password
 
 
 def update_person(user: User, data: PersonData, actor: User) -> list[str]:
     """Apply ``data`` to ``user``; returns the fields that changed."""
-    data = _clean(data)
+    data = data.cleaned()
     errors = validate_person(data, existing=user)
     if actor.id == user.id and data.role != "admin":
-        errors.setdefault("role", []).append(str(_l("You cannot remove your own admin role.")))
+        errors.setdefault("role", []).append(Message(N_("You cannot remove your own admin "
+                                                        "role.")))
     if errors:
         raise PeopleError(errors)
-    unit = db.session.scalar(sa.select(Unit).where(Unit.code == data.unit_code)) \
-        if data.unit_code else None
+    unit = unit_by_code(data.unit_code) if data.unit_code else None
     new = {"nip": data.nip, "full_name": data.full_name, "role": data.role,
            "employment_status": data.employment_status, "email": data.email, "unit_id":
            unit.id if unit else None, "position": data.position, "grade": data.grade,
@@ -59,7 +62,7 @@ def update_person(user: User, data: PersonData, actor: User) -> list[str]:
 def set_active(user: User, active: bool, actor: User, reason: str | None = None) -> None:
     """Deactivate or reactivate; people are never deleted, so their history stays."""
     if actor.id == user.id and not active:
-        raise PeopleError({"active": [str(_l("You cannot deactivate your own account."))]})
+        raise PeopleError({"active": [N_("You cannot deactivate your own account.")]})
     if user.active == active:
         return
     user.active = active
@@ -85,17 +88,18 @@ def save_unit(unit: Unit | None, code: str, name: str, parent_code: str | None, 
               ) -> Unit:
     """Create (unit None) or edit a unit; codes are unique and upper-case."""
     code = code.strip().upper()
-    errors: dict[str, list[str]] = {}
-    other = db.session.scalar(sa.select(Unit).where(Unit.code == code))
+    errors: dict[str, list[Message]] = {}
+    other = unit_by_code(code)
     if other is not None and other is not unit:
-        errors["code"] = [str(_l("Unit code %(code)s is already used.", code=code))]
-    parent = None
-    if parent_code:
-        parent = db.session.scalar(sa.select(Unit).where(Unit.code == parent_code.upper()))
-        if parent is None:
-            errors["parent"] = [str(_l("Unknown unit code %(code)s.", code=parent_code))]
-        elif unit is not None and _is_within(parent, unit):
-            errors["parent"] = [str(_l("A unit cannot belong to itself or to its own sub-unit."))]
+        errors["code"] = [Message(N_("Unit code %(code)s is already used."), code=code)]
+    elif problems := rules.new_unit_code_problems(code):
+        errors["code"] = problems
+    parent = unit_by_code(parent_code) if parent_code else None
+    if problems := rules.unit_code_problems(parent_code, lambda _: parent is not None):
+        errors["parent"] = problems
+    elif parent is not None and unit is not None and _is_within(parent, unit):
+        errors["parent"] = [Message(N_("A unit cannot belong to itself or to its own "
+                                       "sub-unit."))]
     if errors:
         raise PeopleError(errors)
     action = "units.update"

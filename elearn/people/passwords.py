@@ -12,7 +12,8 @@ import re
 from functools import cache
 from pathlib import Path
 
-from flask_babel import lazy_gettext as _l
+from ..errors import N_
+from .errors import Message
 
 MIN_LENGTH = 8
 MAX_LENGTH = 128
@@ -32,28 +33,28 @@ def common_passwords() -> frozenset[str]:
 
 
 def password_problems(password: str, *, nip: str | None = None, email: str | None = None,
-                      full_name: str | None = None) -> list[str]:
+                      full_name: str | None = None) -> list[Message]:
     """Every reason ``password`` is refused for this person (empty when accepted).
 
     ``nip``, ``email`` and ``full_name`` are the person's; leave them out for a
     password shared by many people (a staff import's initial password).
     """
-    problems: list[str] = []
+    problems: list[Message] = []
     if len(password) < MIN_LENGTH:
-        problems.append(str(_l("Password must be at least %(n)d characters.", n=MIN_LENGTH)))
+        problems.append(Message(N_("Password must be at least %(n)d characters."), n=MIN_LENGTH))
     if len(password) > MAX_LENGTH:
-        problems.append(str(_l("Password must be at most %(n)d characters.", n=MAX_LENGTH)))
+        problems.append(Message(N_("Password must be at most %(n)d characters."), n=MAX_LENGTH))
     if password.isdigit():
-        problems.append(str(_l("Password must not be digits only.")))
+        problems.append(Message(N_("Password must not be digits only.")))
     if _is_common(password):
-        problems.append(str(_l("This password is too common: it is on lists of leaked "
-                               "passwords that attackers try first.")))
+        problems.append(Message(N_("This password is too common: it is on lists of leaked "
+                                   "passwords that attackers try first.")))
     elif _is_predictable(password):
-        problems.append(str(_l("This password is too easy to guess: avoid repeated "
-                               "characters, sequences such as 1234 or abcd and keyboard rows "
-                               "such as qwerty.")))
+        problems.append(Message(N_("This password is too easy to guess: avoid repeated "
+                                   "characters, sequences such as 1234 or abcd and keyboard "
+                                   "rows such as qwerty.")))
     if _is_personal(password, nip=nip, email=email, full_name=full_name):
-        problems.append(str(_l("Do not build the password from your NIP, email or name.")))
+        problems.append(Message(N_("Do not build the password from your NIP, email or name.")))
     return problems
 
 

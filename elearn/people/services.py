@@ -2,44 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import sqlalchemy as sa
-from email_validator import EmailNotValidError, validate_email
-from flask_babel import lazy_gettext as _l
 
+from ..errors import N_
 from ..extensions import db
-from ..models import EMPLOYMENT_STATUSES, ROLES, Unit, User
+from ..models import Unit, User
 from ..text import has_control_characters
-from .nip import grade_error, nip_errors, normalize_grade
+from . import rules
+from .errors import Message, PeopleError
 from .passwords import password_problems
+from .rules import PersonData, normalize_email
 from .sessions import end_all_sessions
 
-
-class PeopleError(ValueError):
-    """Invalid input for a person or unit; ``errors`` maps field to messages."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        self.errors = errors
-        super().__init__("; ".join(f"{k}: {m}" for k, ms in errors.items() for m in ms))
-
-
-@dataclass
-class PersonData:
-    nip: str
-    full_name: str
-    role: str = "learner"
-    employment_status: str = "PNS"
-    email: str | None = None
-    unit_code: str | None = None
-    position: str | None = None
-    grade: str | None = None
-    place_of_birth: str | None = None
-
-
-def normalize_email(email: str | None) -> str | None:
-    email = (email or "").strip()
-    return email.lower() or None
+__all__ = ["PeopleError", "PersonData", "change_password", "check_sign_in", "create_user",
+           "find_user_by_login", "normalize_email", "upsert_unit", "upsert_user",
+           "validate_person"]
 
 
 def find_user_by_login(identifier: str) -> User | None:
@@ -65,64 +42,29 @@ def check_sign_in(user: User | None, password: str) -> bool:
     return user.check_password(password)
 
 
-def validate_person(data: PersonData, existing: User | None = None) -> dict[str, list[str]]:
-    """Every problem with ``data``; ``existing`` is the user being updated."""
-    errors: dict[str, list[str]] = {}
-
-    def add(field: str, message) -> None:
-        errors.setdefault(field, []).append(str(message))
-
-    if data.employment_status not in EMPLOYMENT_STATUSES:
-        add("employment_status", _l("Employment status must be PNS or PPPK."))
-    else:
-        for message in nip_errors(data.nip, data.employment_status):
-            add("nip", message)
-        if data.grade and (msg := grade_error(data.grade, data.employment_status)):
-            add("grade", msg)
-    if not data.full_name.strip():
-        add("full_name", _l("Full name is required."))
-    if data.role not in ROLES:
-        add("role", _l("Unknown role %(role)s: use learner, instructor or admin.", role=data.role))
-    if data.email:
-        try:
-            validate_email(data.email, check_deliverability=False)
-        except EmailNotValidError:
-            add("email", _l("%(email)s is not a valid email address.", email=data.email))
-    if "nip" not in errors:
-        other = db.session.scalar(sa.select(User).where(User.nip == data.nip))
-        if other is not None and other is not existing:
-            add("nip", _l("NIP %(nip)s is already registered.", nip=data.nip))
-    if data.email and "email" not in errors:
-        other = db.session.scalar(sa.select(User).where(User.email == data.email))
-        if other is not None and other is not existing:
-            add("email",
-                _l("Email %(email)s is already used by another account.", email=data.email))
-    if data.unit_code and _unit_by_code(data.unit_code) is None:
-        add("unit_code", _l("Unknown unit code %(code)s.", code=data.unit_code))
-    return errors
+def validate_person(data: PersonData, existing: User | None = None
+                    ) -> dict[str, list[Message]]:
+    """Every problem with cleaned ``data``; ``existing`` is the user being updated."""
+    found = {field: rules.field_problems(data, field) for field in rules.PERSON_FIELDS}
+    own_id = existing.id if existing is not None else None
+    if not found["nip"]:
+        owner = db.session.scalar(sa.select(User.id).where(User.nip == data.nip))
+        found["nip"] = rules.nip_taken_problems(data.nip, owner, own_id)
+    if data.email and not found["email"]:
+        owner = db.session.scalar(sa.select(User.id).where(User.email == data.email))
+        found["email"] = rules.email_taken_problems(data.email, owner, own_id)
+    found["unit_code"] = rules.unit_code_problems(
+        data.unit_code, lambda code: unit_by_code(code) is not None)
+    return {field: problems for field, problems in found.items() if problems}
 
 
-def _unit_by_code(code: str) -> Unit | None:
+def unit_by_code(code: str) -> Unit | None:
     return db.session.scalar(sa.select(Unit).where(Unit.code == code.strip().upper()))
-
-
-def _clean(data: PersonData) -> PersonData:
-    return PersonData(
-        nip=data.nip.strip().replace(" ", ""),
-        full_name=" ".join(data.full_name.split()),
-        role=data.role.strip().lower(),
-        employment_status=data.employment_status.strip().upper(),
-        email=normalize_email(data.email),
-        unit_code=(data.unit_code or "").strip().upper() or None,
-        position=(data.position or "").strip() or None,
-        grade=normalize_grade(data.grade.strip()) if data.grade and data.grade.strip() else None,
-        place_of_birth=(data.place_of_birth or "").strip() or None,
-    )
 
 
 def create_user(data: PersonData, password: str, *, must_change_password: bool = True) -> User:
     """Validate and add a new user. Raises PeopleError and adds nothing on bad input."""
-    data = _clean(data)
+    data = data.cleaned()
     errors = validate_person(data)
     if problems := password_problems(password, nip=data.nip, email=data.email,
                                      full_name=data.full_name):
@@ -135,7 +77,7 @@ def create_user(data: PersonData, password: str, *, must_change_password: bool =
         role=data.role,
         employment_status=data.employment_status,
         email=data.email,
-        unit=_unit_by_code(data.unit_code) if data.unit_code else None,
+        unit=unit_by_code(data.unit_code) if data.unit_code else None,
         position=data.position,
         grade=data.grade,
         place_of_birth=data.place_of_birth,
@@ -149,7 +91,7 @@ def create_user(data: PersonData, password: str, *, must_change_password: bool =
 
 def upsert_user(data: PersonData, password: str, *, must_change_password: bool = False) -> User:
     """Create the user or bring an existing one (same NIP) up to ``data``."""
-    data = _clean(data)
+    data = data.cleaned()
     existing = db.session.scalar(sa.select(User).where(User.nip == data.nip))
     if existing is None:
         return create_user(data, password, must_change_password=must_change_password)
@@ -160,7 +102,7 @@ def upsert_user(data: PersonData, password: str, *, must_change_password: bool =
     existing.role = data.role
     existing.employment_status = data.employment_status
     existing.email = data.email
-    existing.unit = _unit_by_code(data.unit_code) if data.unit_code else None
+    existing.unit = unit_by_code(data.unit_code) if data.unit_code else None
     existing.position = data.position
     existing.grade = data.grade
     existing.place_of_birth = data.place_of_birth
@@ -174,14 +116,15 @@ def change_password(user: User, current: str, new: str) -> None:
     Every session of the user ends, on this device too: the caller signs the
     person in again with a new session.
     """
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[Message]] = {}
     if not user.check_password(current):
-        errors["current_password"] = [str(_l("The current password is wrong."))]
+        errors["current_password"] = [Message(N_("The current password is wrong."))]
     if problems := password_problems(new, nip=user.nip, email=user.email,
                                      full_name=user.full_name):
         errors["new_password"] = problems
     elif current == new:
-        errors["new_password"] = [str(_l("Choose a password different from the current one."))]
+        errors["new_password"] = [Message(N_("Choose a password different from the current "
+                                             "one."))]
     if errors:
         raise PeopleError(errors)
     user.set_password(new)
@@ -192,7 +135,7 @@ def change_password(user: User, current: str, new: str) -> None:
 
 def upsert_unit(code: str, name: str) -> Unit:
     code = code.strip().upper()
-    unit = _unit_by_code(code)
+    unit = unit_by_code(code)
     if unit is None:
         unit = Unit(code=code, name=name.strip())
         db.session.add(unit)

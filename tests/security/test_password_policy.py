@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from flask_babel import force_locale
 
-from elearn.admin.staff_import import ImportRefused, apply_import, plan_import
 from elearn.people.management import temporary_password
 from elearn.people.passwords import common_passwords, password_problems
+from elearn.people.staff_import import ImportRefused, apply_import, plan_import
 
 from ..conftest import PASSWORD, csrf_token
 

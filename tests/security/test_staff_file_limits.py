@@ -11,10 +11,9 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook
 
-from elearn.admin import staff_import
-from elearn.admin.staff_import import ImportFileError, read_rows
 from elearn.extensions import db
 from elearn.models import User
+from elearn.people.staff_import import ImportFileError, read_rows, reading
 
 from ..conftest import csrf_token
 
@@ -54,7 +53,7 @@ def test_an_ordinary_xlsx_is_still_read():
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_a_file_with_more_rows_than_the_limit_is_refused(monkeypatch, fmt):
-    monkeypatch.setattr(staff_import, "MAX_ROWS", 20)
+    monkeypatch.setattr(reading, "MAX_ROWS", 20)
     lines = [HEADER] + [["199204112019031005", f"Orang {i}", "", "DINKES", "Staf", "III/a",
                          "learner"] for i in range(21)]
     if fmt == "csv":
@@ -69,7 +68,7 @@ def test_a_file_with_more_rows_than_the_limit_is_refused(monkeypatch, fmt):
     with pytest.raises(ImportFileError) as caught:
         read_rows(data, f"pegawai.{fmt}")
     assert "more than 20 rows" in str(caught.value)
-    monkeypatch.setattr(staff_import, "MAX_ROWS", 21)
+    monkeypatch.setattr(reading, "MAX_ROWS", 21)
     headers, rows = read_rows(data, f"pegawai.{fmt}")
     assert len(list(rows)) == 21
 

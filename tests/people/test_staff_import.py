@@ -8,7 +8,10 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 from openpyxl import Workbook
 
-from elearn.admin.staff_import import (
+from elearn.extensions import db
+from elearn.models import AuditEntry, User
+from elearn.people.services import upsert_unit
+from elearn.people.staff_import import (
     ImportFileError,
     ImportProblem,
     ImportRefused,
@@ -16,9 +19,6 @@ from elearn.admin.staff_import import (
     plan_import,
     read_rows,
 )
-from elearn.extensions import db
-from elearn.models import AuditEntry, User
-from elearn.people.services import upsert_unit
 
 from ..conftest import PASSWORD, AuthActions
 

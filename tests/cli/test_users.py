@@ -82,6 +82,15 @@ def test_unknown_unit_and_weak_password_are_reported_together(app, runner):
     assert _count(app, User) == 0
 
 
+def test_a_name_longer_than_its_column_is_a_clear_error(app, runner):
+    # The same length rule as the admin form and the staff import.
+    result = runner.invoke(args=["users", "create", "--nip", "199204112019031005", "--name",
+                                 "A" * 201, "--role", "learner", "--password", "sandi-kuat-1"])
+    assert result.exit_code == 1
+    assert "--name: Paling banyak 200 karakter." in result.output
+    assert _count(app, User) == 0
+
+
 def test_pppk_account_with_pppk_grade(app, runner):
     result = runner.invoke(args=["users", "create", "--nip", "198703152023212001", "--name", "B",
                                  "--role", "learner", "--status", "pppk", "--grade", "ix",

@@ -1,0 +1,39 @@
+"""Finding people and units for the admin pages: queries only, no writes."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..models import ROLES, Unit, User
+
+
+def people_query(q: str = "", unit: str = "", role: str = "", active: str = "") -> sa.Select:
+    """People by name, NIP or email (``q``), unit code, role and active ("1"/"0"),
+    by name; unknown filter values are ignored. The caller paginates."""
+    stmt = sa.select(User).options(joinedload(User.unit)).order_by(User.full_name, User.id)
+    if q:
+        like = f"%{q.lower()}%"
+        stmt = stmt.where(sa.or_(sa.func.lower(User.full_name).like(like),
+                                 User.nip.like(f"%{q}%"),
+                                 User.email.like(like)))
+    if unit:
+        stmt = stmt.join(Unit, User.unit_id == Unit.id).where(Unit.code == unit)
+    if role in ROLES:
+        stmt = stmt.where(User.role == role)
+    if active in ("1", "0"):
+        stmt = stmt.where(User.active.is_(active == "1"))
+    return stmt
+
+
+def all_units() -> list[Unit]:
+    """Every unit, by code (with its parent loaded)."""
+    return list(db.session.scalars(sa.select(Unit).options(joinedload(Unit.parent))
+                                   .order_by(Unit.code)))
+
+
+def unit_member_counts() -> dict[int, int]:
+    """Unit id -> how many people belong to it."""
+    return dict(db.session.execute(sa.select(User.unit_id, sa.func.count()).where(
+        User.unit_id.is_not(None)).group_by(User.unit_id)).all())
