@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from ..auth.forms import EmptyForm
 from ..auth.guards import role_required
 from ..extensions import db
-from ..learn import assignments as service
+from ..learning import assignments as service
 from ..models import Assignment, Course, Unit, User
 from ..people.services import PeopleError
 from . import bp

@@ -1,5 +1,5 @@
 """Catalog, course and module pages, quizzes and course files. Views stay thin:
-the rules live in progress.py and quiz.py."""
+the rules live in elearn/learning (progress, quiz, completion)."""
 
 from __future__ import annotations
 
@@ -21,10 +21,11 @@ from ..certificates.issue import current_certificate
 from ..courses.permissions import can_edit_course
 from ..extensions import csrf, db, login_manager
 from ..inputs import page_arg
+from ..learning import catalog, progress, quiz
 from ..models import Course, CourseAsset, Module, QuizAttempt
 from ..models.people import as_utc, utcnow
 from ..web import ONE_YEAR
-from . import bp, catalog, progress, quiz  # noqa: F401
+from . import bp
 
 
 def _course_for_learner(slug: str) -> Course:

@@ -35,7 +35,7 @@ from elearn.admin.reports import CompletionFilters, UnitReportRow
 from elearn.certificates.issue import reissue, revoke
 from elearn.courses.store import save_course
 from elearn.extensions import db
-from elearn.learn import progress, quiz
+from elearn.learning import progress, quiz
 from elearn.models import Certificate, Course, CourseCompletion, Enrollment, Module, User
 from elearn.people.services import PersonData, create_user, upsert_unit
 

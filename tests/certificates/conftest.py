@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from elearn.certificates.pdf import Issuer
 from elearn.courses.store import save_course
 from elearn.extensions import db
-from elearn.learn import progress
+from elearn.learning import progress
 from elearn.models import Certificate, Course, Module, User
 from elearn.people.services import PersonData, create_user, upsert_unit
 
@@ -43,7 +43,7 @@ def pdf_text(data: bytes) -> str:
 
 def complete_course(user_id: int, course_id: int) -> None:
     """Finish every module through the real services (lessons marked, quiz passed)."""
-    from elearn.learn import quiz
+    from elearn.learning import quiz
 
     user = db.session.get(User, user_id)
     course = db.session.get(Course, course_id)

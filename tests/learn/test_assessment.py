@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from elearn.courses.store import save_course
 from elearn.extensions import db
-from elearn.learn import progress, quiz
+from elearn.learning import progress, quiz
 from elearn.models import AttemptItem, Course, Module, QuizAttempt, User
 from elearn.models.people import utcnow
 

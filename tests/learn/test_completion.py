@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from elearn.courses.store import save_course
 from elearn.extensions import db
-from elearn.learn import progress
+from elearn.learning import progress
 from elearn.models import Course, CourseCompletion, Enrollment, ModuleProgress, User
 
 from ..content.helpers import COURSE_MD

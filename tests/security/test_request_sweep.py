@@ -23,7 +23,7 @@ from elearn.content.files import read_folder
 from elearn.courses.store import save_course
 from elearn.demo import SAMPLE_CONTENT
 from elearn.extensions import db
-from elearn.learn import progress, quiz
+from elearn.learning import progress, quiz
 from elearn.models import Assignment, Certificate, Course, Module, StaffImport, User
 from elearn.people.services import PersonData, create_user, upsert_unit
 
