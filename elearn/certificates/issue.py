@@ -11,7 +11,10 @@ from __future__ import annotations
 import base64
 import re
 import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -26,6 +29,21 @@ from ..people.nip import birth_date_from_nip
 _CODE_CHARS = re.compile(r"[^A-Z2-7]")
 # Characters people confuse when typing a base32 code.
 _TYPING_FIXES = str.maketrans({"0": "O", "1": "I", "8": "B"})
+
+
+@dataclass(frozen=True)
+class CertificateSettings:
+    """How certificates are numbered and dated, built once by the caller from
+    configuration: ``CertificateSettings.from_config(app.config)``."""
+
+    #: Number pattern: ``{seq}`` counts from 1 each year, ``{year}`` is the year of issue.
+    pattern: str
+    #: Time zone of the issuing agency: the year of issue and the completion date.
+    tz: str
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> CertificateSettings:
+        return cls(pattern=config["CERTIFICATE_NUMBER_PATTERN"], tz=config["TIMEZONE"])
 
 
 def new_code() -> str:

@@ -17,11 +17,13 @@ from sqlalchemy.orm import selectinload, undefer
 from wtforms.validators import ValidationError
 
 from ..auth.forms import EmptyForm
-from ..certificates.issue import current_certificate
+from ..certificates.issue import CertificateSettings, current_certificate
 from ..courses.permissions import can_edit_course
 from ..extensions import csrf, db, login_manager
 from ..inputs import page_arg
 from ..learning import catalog, progress, quiz
+from ..learning.completion import get_completion, mark_completed
+from ..learning.errors import LearningError
 from ..models import Course, CourseAsset, Module, QuizAttempt
 from ..models.people import as_utc, utcnow
 from ..web import ONE_YEAR
@@ -48,7 +50,7 @@ def _modules_for(course: Course) -> list[Module]:
     return progress.published_modules(course)
 
 
-def _module(course: Course, module_slug: str, modules: list[Module]) -> tuple[int, Module]:
+def _module(module_slug: str, modules: list[Module]) -> tuple[int, Module]:
     for index, module in enumerate(modules):
         if module.slug == module_slug:
             return index, module
@@ -66,8 +68,13 @@ def _congratulate(completion) -> None:
             jp=completion.jp), "success")
 
 
-def _flash_error(exc: progress.LearningError) -> None:
-    flash(_(exc.message) % exc.params if exc.params else _(exc.message), "error")
+def _flash_error(exc: LearningError) -> None:
+    flash(exc.text(_), "error")
+
+
+def _certificates() -> CertificateSettings:
+    """How a completion reached by this request numbers and dates its certificate."""
+    return CertificateSettings.from_config(current_app.config)
 
 
 @bp.route("/courses")
@@ -107,7 +114,7 @@ def course(slug):
     return render_template(
         "learn/course.html", course=course, modules=modules, states=states,
         enrollment=enrollment, percent=round(100 * done / len(modules)) if modules else 0,
-        done=done, completion=progress.get_completion(current_user, course),
+        done=done, completion=get_completion(current_user, course),
         certificate=current_certificate(current_user.id, course.id),
         can_edit=can_edit_course(current_user, course), button=EmptyForm())
 
@@ -119,7 +126,7 @@ def enrol(slug):
     if EmptyForm().validate_on_submit():
         try:
             progress.enrol(current_user, course)
-        except progress.LearningError as exc:
+        except LearningError as exc:
             _flash_error(exc)
         else:
             db.session.commit()
@@ -145,7 +152,7 @@ def module(slug, module_slug):
     """
     course = _course_for_learner(slug)
     modules = _modules_for(course)
-    index, module = _module(course, module_slug, modules)
+    index, module = _module(module_slug, modules)
     row = None
     enrollment = progress.get_enrollment(current_user, course)
     if (enrollment is not None and course.status == "published"
@@ -172,7 +179,8 @@ def _quiz_state(course: Course, module: Module) -> dict:
     attempts = quiz.attempts_of(current_user, module)
     open_attempt = next((a for a in attempts if a.submitted_at is None), None)
     if open_attempt is not None and quiz.close_if_expired(
-            current_user, course, module, open_attempt) is not None:
+            current_user, course, module, open_attempt,
+            certificates=_certificates()) is not None:
         db.session.commit()
     if open_attempt is not None and open_attempt.submitted_at is not None:
         db.session.commit()
@@ -193,12 +201,13 @@ def complete(slug, module_slug):
     """'Tandai selesai': mark a lesson completed (after the minimum reading time)."""
     course = _course_for_learner(slug)
     modules = progress.published_modules(course)
-    index, module = _module(course, module_slug, modules)
+    index, module = _module(module_slug, modules)
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        completion = progress.mark_completed(current_user, course, module)
-    except progress.LearningError as exc:
+        completion = mark_completed(current_user, course, module,
+                                    certificates=_certificates())
+    except LearningError as exc:
         db.session.rollback()
         _flash_error(exc)
         return redirect(url_for("learn.module", slug=slug, module_slug=module_slug))
@@ -216,12 +225,13 @@ def complete(slug, module_slug):
 @login_required
 def start_attempt(slug, module_slug):
     course = _course_for_learner(slug)
-    __, module = _module(course, module_slug, progress.published_modules(course))
+    __, module = _module(module_slug, progress.published_modules(course))
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        attempt = quiz.start_attempt(current_user, course, module)
-    except progress.LearningError as exc:
+        attempt = quiz.start_attempt(current_user, course, module,
+                                     certificates=_certificates())
+    except LearningError as exc:
         db.session.commit()  # an attempt whose time ran out stays graded
         _flash_error(exc)
         return redirect(url_for("learn.module", slug=slug, module_slug=module_slug))
@@ -254,9 +264,10 @@ def attempt(slug, module_slug, attempt_id):
     attempt's own proof, and one carrying neither comes back filled in.
     """
     course = _course_for_learner(slug)
-    __, module = _module(course, module_slug, progress.published_modules(course))
+    __, module = _module(module_slug, progress.published_modules(course))
     attempt = _own_attempt(module, attempt_id)
-    if quiz.close_if_expired(current_user, course, module, attempt) is not None:
+    if quiz.close_if_expired(current_user, course, module, attempt,
+                             certificates=_certificates()) is not None:
         db.session.commit()
     if attempt.submitted_at is not None:
         db.session.commit()
@@ -285,14 +296,15 @@ def attempt(slug, module_slug, attempt_id):
             flash(_("Your answers are saved."), "success")
             return redirect(_attempt_url(course, module, attempt))
         attempt, completion = quiz.submit_attempt(
-            current_user, course, module, attempt, answers, confirmed=action == "confirm")
+            current_user, course, module, attempt, answers, certificates=_certificates(),
+            confirmed=action == "confirm")
     except quiz.NeedsConfirmation as exc:
         db.session.commit()
         return _attempt_page(course, module, attempt, unanswered=exc.unanswered)
-    except progress.LearningError as exc:
+    except LearningError as exc:
         db.session.rollback()
         return _attempt_page(course, module, attempt, answers=answers,
-                             error=_(exc.message) % exc.params if exc.params else _(exc.message))
+                             error=exc.text(_))
     db.session.commit()
     if completion is not None:
         _congratulate(completion)
@@ -305,17 +317,17 @@ def attempt(slug, module_slug, attempt_id):
 def save_attempt(slug, module_slug, attempt_id):
     """Autosave from the attempt page's script: answers kept as the learner goes."""
     course = _course_for_learner(slug)
-    __, module = _module(course, module_slug, progress.published_modules(course))
+    __, module = _module(module_slug, progress.published_modules(course))
     attempt = _own_attempt(module, attempt_id)
     if not _authentic(attempt):
         return {"saved": False, "error": _("Reload the page to keep saving.")}, 400
     try:
         saved_at = quiz.save_answers(current_user, module, attempt,
                                      quiz.read_answers(module, attempt, request.form.getlist))
-    except progress.LearningError as exc:
+    except LearningError as exc:
         db.session.rollback()
         return {"saved": False,
-                "error": _(exc.message) % exc.params if exc.params else _(exc.message)}, 409
+                "error": exc.text(_)}, 409
     db.session.commit()
     return {"saved": True, "saved_at": saved_at.isoformat()}
 

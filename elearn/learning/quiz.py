@@ -21,21 +21,16 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from ..content.model import N_
+from ..certificates.issue import CertificateSettings
 from ..content.quiz import normalize_answer
+from ..errors import N_
 from ..extensions import db
 from ..models import AttemptItem, Course, CourseCompletion, Module, QuizAttempt, User
 from ..models.people import as_utc, utcnow
-from .progress import (
-    LearningError,
-    _progress_row,
-    enrol,
-    progress_map,
-    published_modules,
-    record_completion_if_done,
-)
+from .completion import complete_course_if_done
+from .errors import LearningError
+from .progress import enrol, progress_map, progress_row, published_modules
 
-REVIEW_POLICIES = ("after_pass", "after_last_attempt", "immediately", "never")
 #: A submit this late after the deadline still counts what it carries: the
 #: page's own clock sends it at the deadline and the network takes a moment.
 LATE_GRACE = timedelta(seconds=15)
@@ -154,12 +149,17 @@ def review_of(module: Module, attempts: list[QuizAttempt]) -> Review:
 
 # -- starting ------------------------------------------------------------------
 
-def close_if_expired(user: User, course: Course, module: Module, attempt: QuizAttempt,
+def close_if_expired(user: User, course: Course, module: Module, attempt: QuizAttempt, *,
+                     certificates: CertificateSettings,
                      now: datetime | None = None) -> CourseCompletion | None:
-    """Grade an open attempt whose time ran out on the answers saved in time."""
+    """Grade an open attempt whose time ran out on the answers saved in time.
+
+    Returns the course completion if that passed the quiz and finished the course.
+    """
     if attempt.submitted_at is not None or not _expired(attempt, now):
         return None
-    _, completion = _grade(user, course, module, attempt, attempt.answers or {})
+    _, completion = _grade(user, course, module, attempt, attempt.answers or {},
+                           certificates)
     return completion
 
 
@@ -168,15 +168,21 @@ def _expired(attempt: QuizAttempt, now: datetime | None = None) -> bool:
     return deadline is not None and (now or utcnow()) > deadline + LATE_GRACE
 
 
-def start_attempt(user: User, course: Course, module: Module) -> QuizAttempt:
-    """The learner's open attempt, or a new one if the quiz's rules allow it."""
+def start_attempt(user: User, course: Course, module: Module, *,
+                  certificates: CertificateSettings) -> QuizAttempt:
+    """The learner's open attempt, or a new one if the quiz's rules allow it.
+
+    An open attempt whose time ran out is graded first (``certificates`` serve
+    if that completes the course).
+    """
     if module.kind != "quiz":
         raise LearningError(N_("This module is not a quiz."))
     enrol(user, course)
     attempts = attempts_of(user, module)
     open_attempt = next((a for a in attempts if a.submitted_at is None), None)
     if open_attempt is not None:
-        if close_if_expired(user, course, module, open_attempt) is None \
+        if close_if_expired(user, course, module, open_attempt,
+                            certificates=certificates) is None \
                 and open_attempt.submitted_at is None:
             return open_attempt
         attempts = attempts_of(user, module)
@@ -352,24 +358,25 @@ def grade_question(question: dict[str, Any], answer: Any) -> float:
 
 
 def submit_attempt(user: User, course: Course, module: Module, attempt: QuizAttempt,
-                   answers: dict[str, Any], *, confirmed: bool = True
-                   ) -> tuple[QuizAttempt, CourseCompletion | None]:
+                   answers: dict[str, Any], *, certificates: CertificateSettings,
+                   confirmed: bool = True) -> tuple[QuizAttempt, CourseCompletion | None]:
     """Grade and record the attempt once; a repeated submit changes nothing.
 
     A blank submission raises BlankSubmission and one with unanswered
     questions, unless ``confirmed``, NeedsConfirmation: both keep the attempt
     open (the answers given are saved) and cost nothing. After the deadline,
-    only the answers saved in time are graded.
+    only the answers saved in time are graded. A pass that finishes the course
+    records the completion and issues its certificate with ``certificates``.
     """
     _check_owner(user, module, attempt)
     if attempt.submitted_at is not None:
         return attempt, None
     if _expired(attempt):
-        return _grade(user, course, module, attempt, attempt.answers or {})
+        return _grade(user, course, module, attempt, attempt.answers or {}, certificates)
     deadline = as_utc(attempt.deadline)
     if deadline is not None and utcnow() >= deadline:
         # Time is up (the page submits by itself): grade what was sent, even if blank.
-        return _grade(user, course, module, attempt, answers)
+        return _grade(user, course, module, attempt, answers, certificates)
     missing = unanswered(module, attempt, answers)
     total = len(_ordered_questions(module, attempt))
     if len(missing) == total:
@@ -378,11 +385,12 @@ def submit_attempt(user: User, course: Course, module: Module, attempt: QuizAtte
     if missing and not confirmed:
         save_answers(user, module, attempt, answers)
         raise NeedsConfirmation(missing, total)
-    return _grade(user, course, module, attempt, answers)
+    return _grade(user, course, module, attempt, answers, certificates)
 
 
 def _grade(user: User, course: Course, module: Module, attempt: QuizAttempt,
-           answers: dict[str, Any]) -> tuple[QuizAttempt, CourseCompletion | None]:
+           answers: dict[str, Any], certificates: CertificateSettings
+           ) -> tuple[QuizAttempt, CourseCompletion | None]:
     questions = _ordered_questions(module, attempt)
     feedback, items, earned, possible = [], [], 0.0, 0
     for position, q in enumerate(questions, start=1):
@@ -414,13 +422,15 @@ def _grade(user: User, course: Course, module: Module, attempt: QuizAttempt,
     if result.rowcount == 0:
         return attempt, None
     db.session.add_all(items)
-    row = _progress_row(user, module)
+    row = progress_row(user, module)
     if row.best_score is None or score > row.best_score:
         row.best_score = score
     if passed and row.completed_at is None:
         row.completed_at = utcnow()
     db.session.flush()
-    return attempt, record_completion_if_done(user, course) if passed else None
+    if not passed:
+        return attempt, None
+    return attempt, complete_course_if_done(user, course, certificates)
 
 
 # -- item statistics -------------------------------------------------------------

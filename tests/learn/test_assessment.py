@@ -13,10 +13,12 @@ import sqlalchemy as sa
 
 from elearn.courses.store import save_course
 from elearn.extensions import db
-from elearn.learning import progress, quiz
+from elearn.learning import completion, progress, quiz
+from elearn.learning.errors import LearningError
 from elearn.models import AttemptItem, Course, Module, QuizAttempt, User
 from elearn.models.people import utcnow
 
+from ..certificates.conftest import certificate_settings
 from ..conftest import csrf_token
 from .conftest import SLUG, answers_for, attempt_id, course_files, option_tokens, quiz_key_map
 
@@ -318,7 +320,8 @@ def pool(app, make_user):
         user = db.session.get(User, account.id)
         course = db.session.scalar(sa.select(Course).where(Course.slug == SLUG))
         for lesson in progress.published_modules(course)[:2]:
-            progress.mark_completed(user, course, lesson)
+            completion.mark_completed(user, course, lesson,
+                                      certificates=certificate_settings())
         db.session.commit()
     return account.id
 
@@ -328,6 +331,15 @@ def _objects(user_id):
     course = db.session.scalar(sa.select(Course).where(Course.slug == SLUG))
     module = db.session.scalar(sa.select(Module).where(Module.slug == "kuis"))
     return user, course, module
+
+
+def _start(user, course, module):
+    return quiz.start_attempt(user, course, module, certificates=certificate_settings())
+
+
+def _submit(user, course, module, attempt, answers, **options):
+    return quiz.submit_attempt(user, course, module, attempt, answers,
+                               certificates=certificate_settings(), **options)
 
 
 def _answer(module, attempt, right: set[int]) -> dict:
@@ -341,15 +353,15 @@ def _answer(module, attempt, right: set[int]) -> dict:
 def test_two_attempts_at_a_pool_get_different_questions_each_graded_on_its_own(app, pool):
     with app.app_context():
         user, course, module = _objects(pool)
-        first = quiz.start_attempt(user, course, module)
+        first = _start(user, course, module)
         asked_first = list(first.layout["questions"])
         assert len(asked_first) == 4
-        assert quiz.start_attempt(user, course, module).id == first.id  # stable within it
-        quiz.submit_attempt(user, course, module, first, _answer(module, first, {1}))
-        second = quiz.start_attempt(user, course, module)
+        assert _start(user, course, module).id == first.id  # stable within it
+        _submit(user, course, module, first, _answer(module, first, {1}))
+        second = _start(user, course, module)
         asked_second = list(second.layout["questions"])
         assert len(asked_second) == 4 and set(asked_second) != set(asked_first)
-        quiz.submit_attempt(user, course, module, second, _answer(module, second, {1, 2, 3}))
+        _submit(user, course, module, second, _answer(module, second, {1, 2, 3}))
         db.session.commit()
         assert (first.score, first.passed) == (25.0, False)
         assert (second.score, second.passed) == (75.0, True)
@@ -376,10 +388,10 @@ def test_a_pool_by_group_draws_from_each_group(app, pool):
         user, course, module = _objects(pool)
         groups = {q["key"]: q["group"] for q in module.quiz["questions"]}
         for _ in range(4):
-            attempt = quiz.start_attempt(user, course, module)
+            attempt = _start(user, course, module)
             asked = [groups[k] for k in attempt.layout["questions"]]
             assert sorted(asked) == ["etika", "layanan", "layanan"]
-            quiz.submit_attempt(user, course, module, attempt, _answer(module, attempt, {1}))
+            _submit(user, course, module, attempt, _answer(module, attempt, {1}))
 
 
 # -- attempt rules -------------------------------------------------------------------
@@ -388,31 +400,30 @@ def test_the_retry_wait_is_enforced_on_the_server(app, pool):
     _configure(app, retry_after_seconds=3600)
     with app.app_context():
         user, course, module = _objects(pool)
-        attempt = quiz.start_attempt(user, course, module)
-        quiz.submit_attempt(user, course, module, attempt, _answer(module, attempt, {1}))
-        with pytest.raises(progress.LearningError) as refused:
-            quiz.start_attempt(user, course, module)
+        attempt = _start(user, course, module)
+        _submit(user, course, module, attempt, _answer(module, attempt, {1}))
+        with pytest.raises(LearningError) as refused:
+            _start(user, course, module)
         assert refused.value.params["minutes"] == 60
         # An hour later the next attempt may start.
         attempt.submitted_at = utcnow() - timedelta(hours=1, seconds=1)
         db.session.flush()
-        assert quiz.start_attempt(user, course, module).number == 2
+        assert _start(user, course, module).number == 2
 
 
 def test_the_time_limit_grades_only_what_was_saved_before_the_deadline(app, pool):
     _configure(app, time_limit_seconds=600)
     with app.app_context():
         user, course, module = _objects(pool)
-        attempt = quiz.start_attempt(user, course, module)
+        attempt = _start(user, course, module)
         assert attempt.deadline is not None
         quiz.save_answers(user, module, attempt, _answer(module, attempt, {1, 2}))
         # The deadline passes; a late submit carrying every answer right...
         attempt.deadline = utcnow() - quiz.LATE_GRACE - timedelta(seconds=1)
         db.session.flush()
-        with pytest.raises(progress.LearningError):
+        with pytest.raises(LearningError):
             quiz.save_answers(user, module, attempt, _answer(module, attempt, {1, 2, 3, 4}))
-        quiz.submit_attempt(user, course, module, attempt,
-                            _answer(module, attempt, {1, 2, 3, 4}))
+        _submit(user, course, module, attempt, _answer(module, attempt, {1, 2, 3, 4}))
         assert attempt.submitted_at is not None and attempt.score == 50.0
 
 
@@ -465,23 +476,23 @@ def test_rules_written_in_the_front_matter_are_the_rules_the_server_enforces(app
         assert (module.review_policy, module.require_lessons, module.time_limit_seconds,
                 module.retry_after_seconds, module.quiz["draw"]) == (
             "never", False, 600, 3600, {"*": 3})
-        attempt = quiz.start_attempt(user, course, module)  # no lesson done: allowed here
+        attempt = _start(user, course, module)  # no lesson done: allowed here
         assert len(attempt.layout["questions"]) == 3
         left = attempt.deadline - attempt.started_at
         assert left == timedelta(minutes=10)
-        quiz.submit_attempt(user, course, module, attempt, _answer(module, attempt, {1}))
+        _submit(user, course, module, attempt, _answer(module, attempt, {1}))
         assert quiz.review_of(module, quiz.attempts_of(user, module)) == quiz.Review(
             False, False, False)
-        with pytest.raises(progress.LearningError):
-            quiz.start_attempt(user, course, module)  # an hour's wait
+        with pytest.raises(LearningError):
+            _start(user, course, module)  # an hour's wait
 
 
 def test_a_submit_sent_by_the_clock_at_the_deadline_is_graded_even_if_blank(app, pool):
     _configure(app, time_limit_seconds=600)
     with app.app_context():
         user, course, module = _objects(pool)
-        attempt = quiz.start_attempt(user, course, module)
+        attempt = _start(user, course, module)
         attempt.deadline = utcnow() - timedelta(seconds=2)  # within the grace period
         db.session.flush()
-        quiz.submit_attempt(user, course, module, attempt, {}, confirmed=False)
+        _submit(user, course, module, attempt, {}, confirmed=False)
         assert attempt.submitted_at is not None and attempt.score == 0.0
