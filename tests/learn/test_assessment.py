@@ -345,7 +345,7 @@ def _submit(user, course, module, attempt, answers, **options):
 def _answer(module, attempt, right: set[int]) -> dict:
     """Answer the attempt's questions: those at the given 1-based positions right."""
     answers = {}
-    for number, q in enumerate(quiz._ordered_questions(module, attempt), start=1):
+    for number, q in enumerate(quiz.ordered_questions(module, attempt), start=1):
         answers[q["key"]] = [o["key"] for o in q["options"] if o["correct"] == (number in right)]
     return answers
 
