@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..models import Certificate, CertificateSequence, CourseCompletion, User
 from ..models.audit import record
-from ..models.people import utcnow
+from ..models.people import as_utc, utcnow
 from ..people.nip import birth_date_from_nip
 
 _CODE_CHARS = re.compile(r"[^A-Z2-7]")
@@ -83,10 +83,7 @@ def _snapshot(cert: Certificate, completion: CourseCompletion, tz: str) -> None:
     cert.course_title = course.title
     cert.competency = course.competency
     cert.jp = completion.jp
-    completed = completion.completed_at
-    if completed.tzinfo is None:
-        completed = completed.replace(tzinfo=ZoneInfo("UTC"))
-    cert.completed_on = completed.astimezone(ZoneInfo(tz)).date()
+    cert.completed_on = as_utc(completion.completed_at).astimezone(ZoneInfo(tz)).date()
 
 
 def issue_certificate(completion: CourseCompletion, *, pattern: str, tz: str) -> Certificate:
