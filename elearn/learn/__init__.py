@@ -1,4 +1,4 @@
-"""What learners use: catalog, course and module pages, course files."""
+"""What learners use: catalog, course and module pages, quiz attempts, course files."""
 
 from flask import Blueprint
 
