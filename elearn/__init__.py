@@ -63,7 +63,7 @@ def create_app(
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .author import bp as author_bp
-    from .certificates import bp as certificates_bp
+    from .certificates.routes import bp as certificates_bp
     from .learn import bp as learn_bp
     from .main import bp as main_bp
 

@@ -12,9 +12,9 @@ from wtforms.fields.choices import SelectChoice
 from ..auth.forms import EmptyForm
 from ..auth.guards import role_required
 from ..extensions import db
-from ..learn import assignments as service
+from ..learning import assignments as service
+from ..learning.errors import AssignmentError
 from ..models import Assignment, Course, Unit, User
-from ..people.services import PeopleError
 from . import bp
 from .forms import AssignmentForm
 
@@ -48,10 +48,9 @@ def assignments():
             try:
                 service.assign(course, unit=unit, user=user, due_date=form.due_date.data,
                                actor=current_user)
-            except PeopleError as exc:
+            except AssignmentError as exc:
                 db.session.rollback()
-                for messages in exc.field_texts(_).values():
-                    form.unit_code.errors.extend(messages)
+                form.unit_code.errors.append(exc.text(_))
             else:
                 db.session.commit()
                 flash(_("Course assigned."), "success")

@@ -1,7 +1,6 @@
-"""Completion certificates: issue, PDF, download and public verification."""
+"""Completion certificates: numbering and issuing (issue.py), the PDF (pdf.py),
+verification links; routes.py is the blueprint (download, view, public verify).
 
-from flask import Blueprint
-
-bp = Blueprint("certificates", __name__)
-
-from . import routes  # noqa: E402,F401
+Importing the domain modules does not register the blueprint: the learning
+services issue certificates without pulling in the web layer.
+"""

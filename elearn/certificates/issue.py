@@ -11,7 +11,10 @@ from __future__ import annotations
 import base64
 import re
 import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -20,12 +23,27 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..models import Certificate, CertificateSequence, CourseCompletion, User
 from ..models.audit import record
-from ..models.people import utcnow
+from ..models.people import as_utc, utcnow
 from ..people.nip import birth_date_from_nip
 
 _CODE_CHARS = re.compile(r"[^A-Z2-7]")
 # Characters people confuse when typing a base32 code.
 _TYPING_FIXES = str.maketrans({"0": "O", "1": "I", "8": "B"})
+
+
+@dataclass(frozen=True)
+class CertificateSettings:
+    """How certificates are numbered and dated, built once by the caller from
+    configuration: ``CertificateSettings.from_config(app.config)``."""
+
+    #: Number pattern: ``{seq}`` counts from 1 each year, ``{year}`` is the year of issue.
+    pattern: str
+    #: Time zone of the issuing agency: the year of issue and the completion date.
+    tz: str
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> CertificateSettings:
+        return cls(pattern=config["CERTIFICATE_NUMBER_PATTERN"], tz=config["TIMEZONE"])
 
 
 def new_code() -> str:
@@ -65,10 +83,7 @@ def _snapshot(cert: Certificate, completion: CourseCompletion, tz: str) -> None:
     cert.course_title = course.title
     cert.competency = course.competency
     cert.jp = completion.jp
-    completed = completion.completed_at
-    if completed.tzinfo is None:
-        completed = completed.replace(tzinfo=ZoneInfo("UTC"))
-    cert.completed_on = completed.astimezone(ZoneInfo(tz)).date()
+    cert.completed_on = as_utc(completion.completed_at).astimezone(ZoneInfo(tz)).date()
 
 
 def issue_certificate(completion: CourseCompletion, *, pattern: str, tz: str) -> Certificate:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..extensions import db, limiter
 from ..models import Certificate
 from ..models.people import utcnow
-from . import bp
 from .issue import find_by_code, mask_nip, normalize_code
 from .pdf import Issuer, render_certificate, verification_url
+
+bp = Blueprint("certificates", __name__)
 
 
 def issuer() -> Issuer:

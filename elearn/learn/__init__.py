@@ -1,7 +1,7 @@
-"""What learners use: catalog, course and module pages, course files."""
+"""What learners use: catalog, course and module pages, quiz attempts, course files."""
 
 from flask import Blueprint
 
 bp = Blueprint("learn", __name__)
 
-from . import routes  # noqa: E402,F401
+from . import quiz_routes, routes  # noqa: E402,F401

@@ -1,5 +1,5 @@
-"""Catalog, course and module pages, quizzes and course files. Views stay thin:
-the rules live in progress.py and quiz.py."""
+"""Catalog, course and module pages and course files, and the lookups the quiz
+pages share (quiz_routes.py). Views stay thin: the rules live in elearn/learning."""
 
 from __future__ import annotations
 
@@ -11,23 +11,22 @@ import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf.csrf import validate_csrf
-from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy.orm import selectinload, undefer
-from wtforms.validators import ValidationError
 
 from ..auth.forms import EmptyForm
-from ..certificates.issue import current_certificate
+from ..certificates.issue import CertificateSettings, current_certificate
 from ..courses.permissions import can_edit_course
-from ..extensions import csrf, db, login_manager
+from ..extensions import db, login_manager
 from ..inputs import page_arg
-from ..models import Course, CourseAsset, Module, QuizAttempt
-from ..models.people import as_utc, utcnow
+from ..learning import catalog, progress, quiz
+from ..learning.completion import get_completion, mark_completed
+from ..learning.errors import LearningError
+from ..models import Course, CourseAsset, CourseCompletion, Module
 from ..web import ONE_YEAR
-from . import bp, catalog, progress, quiz  # noqa: F401
+from . import bp
 
 
-def _course_for_learner(slug: str) -> Course:
+def course_for_learner(slug: str) -> Course:
     """The course if this user may see it: published (and assigned, if restricted) or editable."""
     course = db.session.scalar(
         sa.select(Course).where(Course.slug == slug)
@@ -47,7 +46,8 @@ def _modules_for(course: Course) -> list[Module]:
     return progress.published_modules(course)
 
 
-def _module(course: Course, module_slug: str, modules: list[Module]) -> tuple[int, Module]:
+def find_module(module_slug: str, modules: list[Module]) -> tuple[int, Module]:
+    """The module named in the address and its index among ``modules``, or a 404."""
     for index, module in enumerate(modules):
         if module.slug == module_slug:
             return index, module
@@ -60,13 +60,20 @@ def _is_page_navigation() -> bool:
     return request.headers.get("Sec-Fetch-Dest", "document") == "document"
 
 
-def _congratulate(completion) -> None:
+def congratulate(completion: CourseCompletion) -> None:
+    """Tell the learner the course is completed and the JP it earned."""
     flash(_("Congratulations, you have completed this course and earned %(jp)d JP.",
             jp=completion.jp), "success")
 
 
-def _flash_error(exc: progress.LearningError) -> None:
-    flash(_(exc.message) % exc.params if exc.params else _(exc.message), "error")
+def flash_error(exc: LearningError) -> None:
+    """Show why a learning action was refused, in the reader's language."""
+    flash(exc.text(_), "error")
+
+
+def certificate_settings() -> CertificateSettings:
+    """How a completion reached by this request numbers and dates its certificate."""
+    return CertificateSettings.from_config(current_app.config)
 
 
 @bp.route("/courses")
@@ -98,7 +105,7 @@ def course(slug):
                                modules=progress.published_modules(public),
                                page_url=current_app.config["PUBLIC_URL"].rstrip("/")
                                + url_for("learn.course", slug=slug))
-    course = _course_for_learner(slug)
+    course = course_for_learner(slug)
     modules = _modules_for(course)
     enrollment = progress.get_enrollment(current_user, course)
     states = progress.progress_map(current_user, modules)
@@ -106,7 +113,7 @@ def course(slug):
     return render_template(
         "learn/course.html", course=course, modules=modules, states=states,
         enrollment=enrollment, percent=round(100 * done / len(modules)) if modules else 0,
-        done=done, completion=progress.get_completion(current_user, course),
+        done=done, completion=get_completion(current_user, course),
         certificate=current_certificate(current_user.id, course.id),
         can_edit=can_edit_course(current_user, course), button=EmptyForm())
 
@@ -114,12 +121,12 @@ def course(slug):
 @bp.route("/courses/<slug>/enrol", methods=["POST"])
 @login_required
 def enrol(slug):
-    course = _course_for_learner(slug)
+    course = course_for_learner(slug)
     if EmptyForm().validate_on_submit():
         try:
             progress.enrol(current_user, course)
-        except progress.LearningError as exc:
-            _flash_error(exc)
+        except LearningError as exc:
+            flash_error(exc)
         else:
             db.session.commit()
             # Enrolled from a module's page: back to that module (a slug of this
@@ -142,9 +149,9 @@ def module(slug, module_slug):
     image or other subresource pointing at it) is remembered as the place to
     continue and starts the reading time.
     """
-    course = _course_for_learner(slug)
+    course = course_for_learner(slug)
     modules = _modules_for(course)
-    index, module = _module(course, module_slug, modules)
+    index, module = find_module(module_slug, modules)
     row = None
     enrollment = progress.get_enrollment(current_user, course)
     if (enrollment is not None and course.status == "published"
@@ -171,7 +178,8 @@ def _quiz_state(course: Course, module: Module) -> dict:
     attempts = quiz.attempts_of(current_user, module)
     open_attempt = next((a for a in attempts if a.submitted_at is None), None)
     if open_attempt is not None and quiz.close_if_expired(
-            current_user, course, module, open_attempt) is not None:
+            current_user, course, module, open_attempt,
+            certificates=certificate_settings()) is not None:
         db.session.commit()
     if open_attempt is not None and open_attempt.submitted_at is not None:
         db.session.commit()
@@ -190,167 +198,26 @@ def _quiz_state(course: Course, module: Module) -> dict:
 @login_required
 def complete(slug, module_slug):
     """'Tandai selesai': mark a lesson completed (after the minimum reading time)."""
-    course = _course_for_learner(slug)
+    course = course_for_learner(slug)
     modules = progress.published_modules(course)
-    index, module = _module(course, module_slug, modules)
+    index, module = find_module(module_slug, modules)
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        completion = progress.mark_completed(current_user, course, module)
-    except progress.LearningError as exc:
+        completion = mark_completed(current_user, course, module,
+                                    certificates=certificate_settings())
+    except LearningError as exc:
         db.session.rollback()
-        _flash_error(exc)
+        flash_error(exc)
         return redirect(url_for("learn.module", slug=slug, module_slug=module_slug))
     db.session.commit()
     if completion is not None:
-        _congratulate(completion)
+        congratulate(completion)
         return redirect(url_for("learn.course", slug=slug))
     flash(_("Module marked as completed."), "success")
     if index + 1 < len(modules):
         return redirect(url_for("learn.module", slug=slug, module_slug=modules[index + 1].slug))
     return redirect(url_for("learn.course", slug=slug))
-
-
-@bp.route("/courses/<slug>/<module_slug>/attempts", methods=["POST"])
-@login_required
-def start_attempt(slug, module_slug):
-    course = _course_for_learner(slug)
-    __, module = _module(course, module_slug, progress.published_modules(course))
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    try:
-        attempt = quiz.start_attempt(current_user, course, module)
-    except progress.LearningError as exc:
-        db.session.commit()  # an attempt whose time ran out stays graded
-        _flash_error(exc)
-        return redirect(url_for("learn.module", slug=slug, module_slug=module_slug))
-    db.session.commit()
-    return redirect(url_for("learn.attempt", slug=slug, module_slug=module_slug,
-                            attempt_id=attempt.id))
-
-
-def _own_attempt(module: Module, attempt_id: int) -> QuizAttempt:
-    attempt = db.session.get(QuizAttempt, attempt_id)
-    # Another learner's attempt is simply not found: nothing about it leaks.
-    if attempt is None or attempt.user_id != current_user.id or attempt.module_id != module.id:
-        abort(404)
-    return attempt
-
-
-def _attempt_url(course: Course, module: Module, attempt: QuizAttempt) -> str:
-    return url_for("learn.attempt", slug=course.slug, module_slug=module.slug,
-                   attempt_id=attempt.id)
-
-
-@bp.route("/courses/<slug>/<module_slug>/attempts/<int:attempt_id>", methods=["GET", "POST"])
-@csrf.exempt  # checked below: the CSRF token, or the attempt's own proof
-@login_required
-def attempt(slug, module_slug, attempt_id):
-    """An open attempt shows its questions; a submitted one shows its result.
-
-    A POST saves ("Simpan jawaban") or submits. Answers are never thrown
-    away: a form whose CSRF token no longer holds is still accepted on the
-    attempt's own proof, and one carrying neither comes back filled in.
-    """
-    course = _course_for_learner(slug)
-    __, module = _module(course, module_slug, progress.published_modules(course))
-    attempt = _own_attempt(module, attempt_id)
-    if quiz.close_if_expired(current_user, course, module, attempt) is not None:
-        db.session.commit()
-    if attempt.submitted_at is not None:
-        db.session.commit()
-        if request.method == "POST":  # a resent form: the attempt is graded already
-            return redirect(_attempt_url(course, module, attempt))
-        attempts = quiz.attempts_of(current_user, module)
-        return render_template(
-            "learn/result.html", course=course, module=module, attempt=attempt,
-            button=EmptyForm(), review=quiz.review_of(module, attempts),
-            attempts_left=quiz.attempts_left(module, attempts),
-            passed_quiz=quiz.has_passed(attempts),
-            next_attempt_at=quiz.next_attempt_at(module, attempts),
-            certificate=current_certificate(current_user.id, course.id))
-    if request.method == "GET":
-        return _attempt_page(course, module, attempt)
-    answers = quiz.read_answers(module, attempt, request.form.getlist)
-    if not _authentic(attempt):
-        return _attempt_page(course, module, attempt, answers=answers, notice=_(
-            "For your security this page needed refreshing. Your answers are still here: "
-            "check them and submit again."))
-    action = request.form.get("action", "submit")
-    try:
-        if action == "save":
-            quiz.save_answers(current_user, module, attempt, answers)
-            db.session.commit()
-            flash(_("Your answers are saved."), "success")
-            return redirect(_attempt_url(course, module, attempt))
-        attempt, completion = quiz.submit_attempt(
-            current_user, course, module, attempt, answers, confirmed=action == "confirm")
-    except quiz.NeedsConfirmation as exc:
-        db.session.commit()
-        return _attempt_page(course, module, attempt, unanswered=exc.unanswered)
-    except progress.LearningError as exc:
-        db.session.rollback()
-        return _attempt_page(course, module, attempt, answers=answers,
-                             error=_(exc.message) % exc.params if exc.params else _(exc.message))
-    db.session.commit()
-    if completion is not None:
-        _congratulate(completion)
-    return redirect(_attempt_url(course, module, attempt))
-
-
-@bp.route("/courses/<slug>/<module_slug>/attempts/<int:attempt_id>/save", methods=["POST"])
-@csrf.exempt  # checked below, as for the attempt page
-@login_required
-def save_attempt(slug, module_slug, attempt_id):
-    """Autosave from the attempt page's script: answers kept as the learner goes."""
-    course = _course_for_learner(slug)
-    __, module = _module(course, module_slug, progress.published_modules(course))
-    attempt = _own_attempt(module, attempt_id)
-    if not _authentic(attempt):
-        return {"saved": False, "error": _("Reload the page to keep saving.")}, 400
-    try:
-        saved_at = quiz.save_answers(current_user, module, attempt,
-                                     quiz.read_answers(module, attempt, request.form.getlist))
-    except progress.LearningError as exc:
-        db.session.rollback()
-        return {"saved": False,
-                "error": _(exc.message) % exc.params if exc.params else _(exc.message)}, 409
-    db.session.commit()
-    return {"saved": True, "saved_at": saved_at.isoformat()}
-
-
-def _attempt_proof(attempt: QuizAttempt) -> str:
-    return URLSafeSerializer(current_app.secret_key, salt="quiz-attempt").dumps(
-        [attempt.id, attempt.user_id])
-
-
-def _authentic(attempt: QuizAttempt) -> bool:
-    """A POST for this attempt came from its own page: a valid CSRF token, or,
-    once that has lapsed, the proof the page carries for this attempt only."""
-    try:
-        validate_csrf(request.form.get("csrf_token"))
-        return True
-    except ValidationError:
-        pass
-    try:
-        proof = URLSafeSerializer(current_app.secret_key, salt="quiz-attempt").loads(
-            request.form.get("proof", ""))
-    except BadData:
-        return False
-    return proof == [attempt.id, attempt.user_id]
-
-
-def _attempt_page(course: Course, module: Module, attempt: QuizAttempt, *,
-                  answers: dict | None = None, unanswered: list[int] | None = None,
-                  notice: str | None = None, error: str | None = None):
-    questions = quiz.questions_for_attempt(module, attempt, answers)
-    attempts = quiz.attempts_of(current_user, module)
-    return render_template(
-        "learn/attempt.html", course=course, module=module, attempt=attempt,
-        questions=questions, form=EmptyForm(), proof=_attempt_proof(attempt),
-        unanswered=unanswered or [], notice=notice, error=error,
-        attempts_left=quiz.attempts_left(module, attempts),
-        deadline=as_utc(attempt.deadline), now=utcnow())
 
 
 @bp.route("/courses/<slug>/files/<digest>/<path:path>")
@@ -361,7 +228,7 @@ def course_file(slug, digest, path):
     Only by its full SHA-256, and, for learners, only if the course page or a
     published module links it (drafts and unlinked files stay private).
     """
-    course = _course_for_learner(slug)
+    course = course_for_learner(slug)
     asset = db.session.scalar(
         sa.select(CourseAsset).options(undefer(CourseAsset.data))
         .where(CourseAsset.course_id == course.id, CourseAsset.path == path))

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from ..extensions import db, limiter
 from ..i18n import LANGUAGES
+from ..learning.catalog import dashboard as dashboard_data
 from ..safe_redirect import safe_target
 from . import bp
 
@@ -14,8 +15,6 @@ from . import bp
 @login_required
 def dashboard():
     """"Pembelajaran Saya": the signed-in home."""
-    from ..learn.catalog import dashboard as dashboard_data
-
     board = dashboard_data(current_user, current_app.config["TIMEZONE"])
     return render_template("main/dashboard.html", board=board,
                            jp_target=current_app.config["YEARLY_JP_TARGET"])

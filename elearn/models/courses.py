@@ -133,7 +133,7 @@ class Module(db.Model):
     shuffle: Mapped[bool] = mapped_column(default=False)
     shuffle_questions: Mapped[bool] = mapped_column(default=False)
     #: When a learner sees which answers were right, the correct answers and the
-    #: explanations (see ``elearn.learn.quiz.review_of``).
+    #: explanations (see ``elearn.learning.quiz.review_of``).
     review_policy: Mapped[str] = mapped_column(sa.String(20), default="after_pass")
     #: A quiz opens only once every published lesson before it is completed.
     require_lessons: Mapped[bool] = mapped_column(default=True)

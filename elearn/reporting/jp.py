@@ -8,7 +8,7 @@ from typing import NamedTuple
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..learn.progress import year_bounds
+from ..learning.completion import year_bounds
 from ..models import CourseCompletion, Unit, User
 from .queries import BATCH, DEFAULT_TZ, unit_order
 

@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..learn.progress import year_bounds
+from ..learning.completion import year_bounds
 from ..models import (
     Certificate,
     Course,

@@ -5,12 +5,14 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app
 from pypdf import PdfReader
 
+from elearn.certificates.issue import CertificateSettings
 from elearn.certificates.pdf import Issuer
 from elearn.courses.store import save_course
 from elearn.extensions import db
-from elearn.learn import progress
+from elearn.learning import completion, progress, quiz
 from elearn.models import Certificate, Course, Module, User
 from elearn.people.services import PersonData, create_user, upsert_unit
 
@@ -41,10 +43,16 @@ def pdf_text(data: bytes) -> str:
     return " ".join(reader.pages[0].extract_text().split())
 
 
-def complete_course(user_id: int, course_id: int) -> None:
-    """Finish every module through the real services (lessons marked, quiz passed)."""
-    from elearn.learn import quiz
+def certificate_settings() -> CertificateSettings:
+    """The app's certificate settings, built as the web builds them (in an app context)."""
+    return CertificateSettings.from_config(current_app.config)
 
+
+def complete_course(user_id: int, course_id: int,
+                    certificates: CertificateSettings | None = None) -> None:
+    """Finish every module through the real services (lessons marked, quiz passed),
+    with the app's certificate settings unless others are given."""
+    certificates = certificates or certificate_settings()
     user = db.session.get(User, user_id)
     course = db.session.get(Course, course_id)
     done = progress.progress_map(user, progress.published_modules(course))
@@ -52,16 +60,17 @@ def complete_course(user_id: int, course_id: int) -> None:
         if module.id in done and done[module.id].completed_at is not None:
             continue
         if module.kind == "lesson":
-            progress.mark_completed(user, course, module)
+            completion.mark_completed(user, course, module, certificates=certificates)
         else:
-            attempt = quiz.start_attempt(user, course, module)
+            attempt = quiz.start_attempt(user, course, module, certificates=certificates)
             answers = {}
             for q in module.quiz["questions"]:
                 if q["kind"] == "short_answer":
                     answers[q["key"]] = q["answers"][0]
                 else:
                     answers[q["key"]] = [o["key"] for o in q["options"] if o["correct"]]
-            quiz.submit_attempt(user, course, module, attempt, answers)
+            quiz.submit_attempt(user, course, module, attempt, answers,
+                                certificates=certificates)
 
 
 @pytest.fixture

@@ -7,8 +7,7 @@ import sqlalchemy as sa
 
 from elearn.courses.store import save_course
 from elearn.extensions import db
-from elearn.learn import progress
-from elearn.models import Course, CourseCompletion, Enrollment, ModuleProgress, User
+from elearn.models import Course, CourseCompletion, Enrollment, ModuleProgress
 
 from ..content.helpers import COURSE_MD
 from .conftest import SLUG, answers_for, course_files
@@ -17,13 +16,6 @@ from .conftest import SLUG, answers_for, course_files
 def _completions(app):
     with app.app_context():
         return db.session.scalars(sa.select(CourseCompletion)).all()
-
-
-def _finish(app, learner):
-    learner.complete("pengantar")
-    learner.complete("standar")
-    url = learner.attempt_url()
-    return learner.submit(url, answers_for(app, correct=True))
 
 
 def test_lessons_and_a_passed_quiz_complete_the_course_once(app, course, learner):
@@ -46,7 +38,7 @@ def test_lessons_and_a_passed_quiz_complete_the_course_once(app, course, learner
 
 
 def test_the_database_refuses_a_second_completion(app, course, learner):
-    _finish(app, learner)
+    learner.finish()
     with app.app_context():
         course_id = db.session.scalar(sa.select(Course.id))
         db.session.add(CourseCompletion(user_id=learner.account.id, course_id=course_id,
@@ -56,22 +48,10 @@ def test_the_database_refuses_a_second_completion(app, course, learner):
         db.session.rollback()
 
 
-def test_completion_service_is_idempotent(app, course, learner):
-    _finish(app, learner)
-    with app.app_context():
-        user = db.session.get(User, learner.account.id)
-        course = db.session.scalar(sa.select(Course))
-        first = progress.record_completion_if_done(user, course)
-        second = progress.record_completion_if_done(user, course)
-        db.session.commit()
-        assert first.id == second.id
-    assert len(_completions(app)) == 1
-
-
 def test_course_page_and_dashboard_show_completion_and_yearly_jp(app, course, learner):
     html = learner.client.get("/").get_data(as_text=True)
     assert "<strong>0</strong> / 20 JP" in html
-    response = _finish(app, learner)
+    response = learner.finish()
     assert response.status_code == 302
     dashboard = learner.client.get("/").get_data(as_text=True)
     assert "<strong>2</strong> / 20 JP" in dashboard
@@ -82,18 +62,12 @@ def test_course_page_and_dashboard_show_completion_and_yearly_jp(app, course, le
 
 
 def test_only_this_years_completions_count_toward_jp(app, course, learner):
-    _finish(app, learner)
+    learner.finish()
     with app.app_context():
         completion = db.session.scalar(sa.select(CourseCompletion))
         completion.completed_at = datetime.now(UTC) - timedelta(days=400)
         db.session.commit()
     assert "<strong>0</strong> / 20 JP" in learner.client.get("/").get_data(as_text=True)
-
-
-def test_year_boundary_is_in_jakarta_time():
-    start, end = progress.year_bounds(2026, "Asia/Jakarta")
-    assert start == datetime(2025, 12, 31, 17, tzinfo=UTC)
-    assert end == datetime(2026, 12, 31, 17, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -32,13 +32,13 @@ from werkzeug.security import generate_password_hash
 from elearn.certificates.issue import reissue, revoke
 from elearn.courses.store import save_course
 from elearn.extensions import db
-from elearn.learn import progress, quiz
+from elearn.learning import completion, progress, quiz
 from elearn.models import Certificate, Course, CourseCompletion, Enrollment, Module, User
 from elearn.people.services import PersonData, create_user, upsert_unit
 from elearn.reporting import jp, queries
 from elearn.reporting.filters import CompletionFilters
 
-from ..certificates.conftest import complete_course
+from ..certificates.conftest import certificate_settings, complete_course
 from ..content.helpers import COURSE_MD, LESSON_MD, make_course
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -84,7 +84,7 @@ def take_quiz(user: User, course: Course, right: set[int]) -> None:
     """Submit one attempt answering questions whose index is in ``right`` correctly."""
     module = next(m for m in progress.published_modules(course) if m.kind == "quiz")
     module.require_lessons = False  # the dataset's quizzes open at once, like a pre-test
-    attempt = quiz.start_attempt(user, course, module)
+    attempt = quiz.start_attempt(user, course, module, certificates=certificate_settings())
     answers = {}
     for index, q in enumerate(module.quiz["questions"]):
         good = index in right
@@ -94,7 +94,8 @@ def take_quiz(user: User, course: Course, right: set[int]) -> None:
             answers[q["key"]] = [o["key"] for o in q["options"] if o["correct"]]
         else:
             answers[q["key"]] = [o["key"] for o in q["options"] if not o["correct"]][:1]
-    quiz.submit_attempt(user, course, module, attempt, answers)
+    quiz.submit_attempt(user, course, module, attempt, answers,
+                        certificates=certificate_settings())
 
 
 def _lesson(course: Course, position: int) -> Module:
@@ -142,9 +143,11 @@ def build_dataset(app, monkeypatch) -> dict:
         complete_course(ids[ANDI], pelayanan.id)
         complete_course(ids[ANDI], etika.id)
         budi = users[BUDI]
-        progress.mark_completed(budi, pelayanan, _lesson(pelayanan, 1))
+        completion.mark_completed(budi, pelayanan, _lesson(pelayanan, 1),
+                                  certificates=certificate_settings())
         take_quiz(budi, pelayanan, right={1, 2, 3})  # 4 of 5 points: 80, passed
-        progress.mark_completed(budi, etika, _lesson(etika, 1))
+        completion.mark_completed(budi, etika, _lesson(etika, 1),
+                                  certificates=certificate_settings())
         progress.open_module(users[FORMULA], pelayanan, _lesson(pelayanan, 1),
                              progress.enrol(users[FORMULA], pelayanan))
         take_quiz(users[DEDI], etika, right={1})  # 2 of 5 points: 40, failed

@@ -23,11 +23,11 @@ from elearn.content.files import read_folder
 from elearn.courses.store import save_course
 from elearn.demo import SAMPLE_CONTENT
 from elearn.extensions import db
-from elearn.learn import progress, quiz
+from elearn.learning import completion, progress, quiz
 from elearn.models import Assignment, Certificate, Course, Module, StaffImport, User
 from elearn.people.services import PersonData, create_user, upsert_unit
 
-from ..certificates.conftest import complete_course
+from ..certificates.conftest import certificate_settings, complete_course
 from ..conftest import NIPS, PASSWORD, AuthActions, csrf_token
 from ..content.helpers import COURSE_MD, LESSON_MD, make_course
 
@@ -100,8 +100,9 @@ def _sign_in(app, client, make_user, role: str, seeded: dict) -> dict:
             Module.course_id == sample.id, Module.slug == values["quiz_slug"]))
         for lesson in progress.published_modules(sample):
             if lesson.kind == "lesson":  # the quiz opens once they are done
-                progress.mark_completed(user, sample, lesson)
-        attempt = quiz.start_attempt(user, sample, module)
+                completion.mark_completed(user, sample, lesson,
+                                          certificates=certificate_settings())
+        attempt = quiz.start_attempt(user, sample, module, certificates=certificate_settings())
         db.session.commit()
         values["attempt_id"] = attempt.id
         small = db.session.scalar(sa.select(Course).where(Course.slug == values["small_slug"]))

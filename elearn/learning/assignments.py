@@ -6,22 +6,25 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
+from ..errors import N_
 from ..extensions import db
-from ..models import Assignment, Course, CourseCompletion, Unit, User
+from ..models import Assignment, Course, CourseCompletion, Module, ModuleProgress, Unit, User
 from ..models.audit import record
-from ..people.services import PeopleError
+from .errors import AssignmentError
 from .progress import CourseProgress
 
 
 def assign(course: Course, *, unit: Unit | None = None, user: User | None = None,
            due_date: date | None, actor: User) -> Assignment:
-    """Assign ``course`` to a unit or a person; assigning again updates the due date."""
+    """Assign ``course`` to a unit or a person; assigning again updates the due date.
+
+    Raises AssignmentError without exactly one target or for an unpublished course.
+    """
     if (unit is None) == (user is None):
-        raise PeopleError({"target": [str(_l("Choose a unit or a person, not both."))]})
+        raise AssignmentError(N_("Choose a unit or a person, not both."))
     if course.status != "published":
-        raise PeopleError({"course": [str(_l("Only published courses can be assigned."))]})
+        raise AssignmentError(N_("Only published courses can be assigned."))
     stmt = sa.select(Assignment).where(Assignment.course_id == course.id)
     stmt = stmt.where(Assignment.unit_id == unit.id) if unit else stmt.where(
         Assignment.user_id == user.id)
@@ -71,9 +74,7 @@ def assignees(assignment: Assignment) -> list[AssigneeState]:
 
 
 def _progress_of_many(people: list[User], course: Course) -> dict[int, CourseProgress]:
-    from ..models import Module, ModuleProgress
-
-    published = (Module.status == "published") & Module.retired_at.is_(None)
+    published = Module.for_learners_condition()
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Module).where(
         Module.course_id == course.id, published)) or 0
     done = dict(db.session.execute(
@@ -82,4 +83,3 @@ def _progress_of_many(people: list[User], course: Course) -> dict[int, CoursePro
             ModuleProgress.user_id.in_([p.id for p in people]),
             ModuleProgress.completed_at.is_not(None)).group_by(ModuleProgress.user_id)).all())
     return {p.id: CourseProgress(done.get(p.id, 0), total) for p in people}
-

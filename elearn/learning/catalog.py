@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask_babel import get_timezone
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -19,7 +19,8 @@ from ..models import (
     Module,
     User,
 )
-from .progress import CourseProgress, course_progress, covers, jp_in_year
+from .completion import jp_in_year
+from .progress import CourseProgress, course_progress, covers
 
 
 def _visible_to(user: User):
@@ -40,7 +41,7 @@ class CatalogEntry:
 
 def catalog_page(user: User, *, competency: str = "", q: str = "", page: int = 1,
                  per_page: int = 25):
-    published = (Module.status == "published") & Module.retired_at.is_(None)
+    published = Module.for_learners_condition()
     counts = (sa.select(Module.course_id, sa.func.count().label("modules"),
                         sa.func.coalesce(sa.func.sum(Module.minutes), 0).label("minutes"))
               .where(published).group_by(Module.course_id).subquery())
@@ -110,9 +111,10 @@ class Dashboard:
     today: date | None = None
 
 
-def dashboard(user: User, target_tz: str) -> Dashboard:
-    """Everything 'Pembelajaran Saya' shows, for one user."""
-    today = datetime.now(get_timezone()).date()
+def dashboard(user: User, tz: str) -> Dashboard:
+    """Everything 'Pembelajaran Saya' shows, for one user; ``tz`` (the agency's
+    time zone) says which day and year it is."""
+    today = datetime.now(ZoneInfo(tz)).date()
     enrollments = db.session.scalars(
         sa.select(Enrollment).where(Enrollment.user_id == user.id)
         .options(joinedload(Enrollment.course), joinedload(Enrollment.last_module))
@@ -133,7 +135,7 @@ def dashboard(user: User, target_tz: str) -> Dashboard:
     courses = {e.course_id: e.course for e in enrollments} | assigned_courses
     progress = course_progress(user, list(courses.values()))
     board = Dashboard(year=today.year, today=today,
-                      jp_this_year=jp_in_year(user, today.year, target_tz))
+                      jp_this_year=jp_in_year(user, today.year, tz))
     enrolled_ids = set()
     for e in enrollments:
         if e.course.status != "published":

@@ -2,7 +2,7 @@
 
 import pytest
 
-from elearn.learn.quiz import grade_question
+from elearn.learning.quiz import grade_question
 
 
 def q(kind, correct, wrong=(), points=2, answers=()):

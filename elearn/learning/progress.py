@@ -1,41 +1,26 @@
-"""Progress and completion rules.
+"""Who may take a course, enrolment, and each learner's progress through it.
 
-A course is completed when every published lesson is marked completed and
-every published quiz is passed. Completion is recorded exactly once per
-learner and course: a unique constraint backs the check made here, so two
-requests racing to complete the same course still leave one row.
+What completes a lesson or a course is in completion.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import N_, DomainError
+from ..errors import N_
 from ..extensions import db
-from ..models import (
-    Assignment,
-    Course,
-    CourseCompletion,
-    Enrollment,
-    Module,
-    ModuleProgress,
-    User,
-)
-from ..models.people import utcnow
-
-
-class LearningError(DomainError):
-    """A learning action that is not allowed now; ``message`` says why (translatable)."""
+from ..models import Assignment, Course, Enrollment, Module, ModuleProgress, User
+from ..models.people import as_utc, utcnow
+from .errors import LearningError
 
 
 def published_modules(course: Course) -> list[Module]:
     """What learners follow: active, published modules in order."""
-    return [m for m in course.active_modules if m.status == "published"]
+    return [m for m in course.modules if m.for_learners]
 
 
 def covers(user: User):
@@ -88,7 +73,8 @@ def progress_map(user: User, modules: list[Module]) -> dict[int, ModuleProgress]
     return {p.module_id: p for p in rows}
 
 
-def _progress_row(user: User, module: Module) -> ModuleProgress:
+def progress_row(user: User, module: Module) -> ModuleProgress:
+    """The learner's progress row for ``module``, created if missing (race-safe)."""
     row = db.session.scalar(sa.select(ModuleProgress).where(
         ModuleProgress.user_id == user.id, ModuleProgress.module_id == module.id))
     if row is None:
@@ -108,7 +94,7 @@ def open_module(user: User, course: Course, module: Module,
     now = utcnow()
     enrollment.last_module_id = module.id
     enrollment.last_opened_at = now
-    row = _progress_row(user, module)
+    row = progress_row(user, module)
     row.last_opened_at = now
     db.session.flush()
     return row
@@ -122,67 +108,8 @@ def reading_time_left(course: Course, module: Module, row: ModuleProgress | None
     required = timedelta(minutes=module.minutes * course.min_reading_percent / 100)
     if row is None:
         return required
-    opened = row.first_opened_at
-    if opened.tzinfo is None:  # SQLite returns naive UTC
-        opened = opened.replace(tzinfo=UTC)
-    spent = (now or utcnow()) - opened
+    spent = (now or utcnow()) - as_utc(row.first_opened_at)
     return max(timedelta(0), required - spent)
-
-
-def mark_completed(user: User, course: Course, module: Module) -> CourseCompletion | None:
-    """'Tandai selesai' on a lesson. Returns the completion if this finished the course."""
-    if module.kind != "lesson":
-        raise LearningError(N_("A quiz is completed by passing it."))
-    enrol(user, course)
-    row = _progress_row(user, module)
-    left = reading_time_left(course, module, row)
-    if left > timedelta(0):
-        minutes = max(1, round(left.total_seconds() / 60))
-        raise LearningError(N_(
-            "Read a little longer: this lesson can be marked completed in %(minutes)d "
-            "minute(s)."), minutes=minutes)
-    if row.completed_at is None:
-        row.completed_at = utcnow()
-    db.session.flush()
-    return record_completion_if_done(user, course)
-
-
-def record_completion_if_done(user: User, course: Course) -> CourseCompletion | None:
-    """Create the one completion record once every module is done; else None."""
-    existing = get_completion(user, course)
-    if existing is not None:
-        return existing
-    modules = published_modules(course)
-    if not modules:
-        return None
-    progress = progress_map(user, modules)
-    if any(progress.get(m.id) is None or progress[m.id].completed_at is None for m in modules):
-        return None
-    quiz_scores = [progress[m.id].best_score for m in modules if m.kind == "quiz"]
-    completion = CourseCompletion(
-        user_id=user.id, course_id=course.id, course_version=course.version, jp=course.jp,
-        final_score=round(sum(quiz_scores) / len(quiz_scores), 1) if quiz_scores else None)
-    try:
-        with db.session.begin_nested():
-            db.session.add(completion)
-    except IntegrityError:  # completed by a concurrent request: keep that one
-        return get_completion(user, course)
-    _issue_certificate(completion)
-    return completion
-
-
-def _issue_certificate(completion: CourseCompletion) -> None:
-    from flask import current_app
-
-    from ..certificates.issue import issue_certificate
-
-    issue_certificate(completion, pattern=current_app.config["CERTIFICATE_NUMBER_PATTERN"],
-                      tz=current_app.config["TIMEZONE"])
-
-
-def get_completion(user: User, course: Course) -> CourseCompletion | None:
-    return db.session.scalar(sa.select(CourseCompletion).where(
-        CourseCompletion.user_id == user.id, CourseCompletion.course_id == course.id))
 
 
 @dataclass
@@ -200,7 +127,7 @@ def course_progress(user: User, courses: list[Course]) -> dict[int, CourseProgre
     if not courses:
         return {}
     ids = [c.id for c in courses]
-    published = (Module.status == "published") & Module.retired_at.is_(None)
+    published = Module.for_learners_condition()
     totals = dict(db.session.execute(
         sa.select(Module.course_id, sa.func.count()).where(
             Module.course_id.in_(ids), published).group_by(Module.course_id)).all())
@@ -209,21 +136,3 @@ def course_progress(user: User, courses: list[Course]) -> dict[int, CourseProgre
             Module.course_id.in_(ids), published, ModuleProgress.user_id == user.id,
             ModuleProgress.completed_at.is_not(None)).group_by(Module.course_id)).all())
     return {i: CourseProgress(done.get(i, 0), totals.get(i, 0)) for i in ids}
-
-
-def year_bounds(year: int, tz: str) -> tuple[datetime, datetime]:
-    """The calendar year in the local time zone, as UTC instants."""
-    zone = ZoneInfo(tz)
-    start = datetime(year, 1, 1, tzinfo=zone).astimezone(UTC)
-    end = datetime(year + 1, 1, 1, tzinfo=zone).astimezone(UTC)
-    return start, end
-
-
-def jp_in_year(user: User, year: int, tz: str) -> int:
-    """Lesson hours credited to ``user`` by completions in the calendar year."""
-    start, end = year_bounds(year, tz)
-    total = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(CourseCompletion.jp), 0))
-                              .where(CourseCompletion.user_id == user.id,
-                                     CourseCompletion.completed_at >= start,
-                                     CourseCompletion.completed_at < end))
-    return int(total or 0)
