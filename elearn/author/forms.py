@@ -5,6 +5,8 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAr
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from ..vocabulary import choices
+
 SLUG_RULE = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
                    message=_l("Use lower-case letters, digits and single hyphens."))
 
@@ -21,11 +23,9 @@ class CourseForm(FlaskForm):
         InputRequired(message=_l("Enter the JP credited, from 1 to 100.")),
         NumberRange(1, 100, message=_l("JP must be from 1 to 100."))])
     competency = SelectField(_l("Competency"), choices=[
-        SelectChoice("teknis", _l("Technical")), SelectChoice("manajerial", _l("Managerial")),
-        SelectChoice("sosial-kultural", _l("Socio-cultural"))])
+        SelectChoice(*choice) for choice in choices("competency", _l)])
     level = SelectField(_l("Level"), choices=[
-        SelectChoice("dasar", _l("Basic")), SelectChoice("menengah", _l("Intermediate")),
-        SelectChoice("lanjut", _l("Advanced"))])
+        SelectChoice(*choice) for choice in choices("level", _l)])
     restricted = BooleanField(_l("Only for people it is assigned to"))
     min_reading_percent = IntegerField(
         _l("Minimum reading time (percent of each lesson's estimated minutes)"), default=0,

@@ -14,21 +14,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..vocabulary import COMPETENCIES, DEFAULT_LEVEL, LEVELS, PUBLICATION_STATUSES
 from .people import utcnow
-
-COMPETENCIES = ("teknis", "manajerial", "sosial-kultural")
-LEVELS = ("dasar", "menengah", "lanjut")
-STATUSES = ("draft", "published")
 
 
 class Course(db.Model):
     __tablename__ = "courses"
     __table_args__ = (
         sa.CheckConstraint("jp BETWEEN 1 AND 100", name="jp_range"),
-        sa.CheckConstraint("competency IN ('teknis', 'manajerial', 'sosial-kultural')",
-                           name="competency_known"),
-        sa.CheckConstraint("level IN ('dasar', 'menengah', 'lanjut')", name="level_known"),
-        sa.CheckConstraint("status IN ('draft', 'published')", name="status_known"),
+        sa.CheckConstraint(sa.column("competency").in_(COMPETENCIES), name="competency_known"),
+        sa.CheckConstraint(sa.column("level").in_(LEVELS), name="level_known"),
+        sa.CheckConstraint(sa.column("status").in_(PUBLICATION_STATUSES), name="status_known"),
         sa.CheckConstraint("version >= 1", name="version_positive"),
     )
 
@@ -39,7 +35,7 @@ class Course(db.Model):
     #: Lesson hours (jam pelajaran) credited on completion.
     jp: Mapped[int]
     competency: Mapped[str] = mapped_column(sa.String(20))
-    level: Mapped[str] = mapped_column(sa.String(10), default="dasar")
+    level: Mapped[str] = mapped_column(sa.String(10), default=DEFAULT_LEVEL)
     cover_path: Mapped[str | None] = mapped_column(sa.String(255))
     #: Shown only to people the course is assigned to.
     restricted: Mapped[bool] = mapped_column(default=False)
@@ -99,7 +95,7 @@ class Module(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("course_id", "slug", name="uq_modules_course_slug"),
         sa.CheckConstraint("kind IN ('lesson', 'quiz')", name="kind_known"),
-        sa.CheckConstraint("status IN ('draft', 'published')", name="status_known"),
+        sa.CheckConstraint(sa.column("status").in_(PUBLICATION_STATUSES), name="status_known"),
         sa.CheckConstraint("minutes BETWEEN 1 AND 600", name="minutes_range"),
         sa.CheckConstraint("kind = 'lesson' OR quiz IS NOT NULL", name="quiz_has_questions"),
         sa.CheckConstraint(
