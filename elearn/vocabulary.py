@@ -1,5 +1,6 @@
 """The platform's fixed vocabularies, in one place: competencies, levels,
-publication and certificate statuses, roles and employment statuses.
+module kinds, quiz review policies, publication and certificate statuses,
+roles and employment statuses.
 
 Each vocabulary maps the value stored in the database (and written in course
 folders, staff files and on the command line) to its label: an English message
@@ -24,6 +25,15 @@ COMPETENCY_LABELS = {
 }
 #: Level of a course.
 LEVEL_LABELS = {"dasar": N_("Basic"), "menengah": N_("Intermediate"), "lanjut": N_("Advanced")}
+#: What a module is (``type:`` in its front matter).
+MODULE_KIND_LABELS = {"lesson": N_("Lesson"), "quiz": N_("Quiz")}
+#: When a learner sees a quiz's correct answers (docs/authoring.md, "Penilaian kuis").
+REVIEW_POLICY_LABELS = {
+    "after_pass": N_("After passing, or once no attempt is left"),
+    "after_last_attempt": N_("Only once no attempt is left"),
+    "immediately": N_("Immediately after each attempt"),
+    "never": N_("Never (the score only)"),
+}
 #: Status of a course or a module: learners see only what is published.
 PUBLICATION_LABELS = {"draft": N_("Draft"), "published": N_("Published")}
 #: Status of a certificate; a replaced one is history, superseded by its correction.
@@ -37,6 +47,9 @@ EMPLOYMENT_STATUS_LABELS = {"PNS": "PNS", "PPPK": "PPPK"}
 COMPETENCIES = tuple(COMPETENCY_LABELS)
 LEVELS = tuple(LEVEL_LABELS)
 DEFAULT_LEVEL = "dasar"
+MODULE_KINDS = tuple(MODULE_KIND_LABELS)
+REVIEW_POLICIES = tuple(REVIEW_POLICY_LABELS)
+DEFAULT_REVIEW_POLICY = "after_pass"
 PUBLICATION_STATUSES = tuple(PUBLICATION_LABELS)
 CERTIFICATE_STATUSES = tuple(CERTIFICATE_STATUS_LABELS)
 ROLES = tuple(ROLE_LABELS)
@@ -50,6 +63,8 @@ CERTIFICATE_COMPETENCY_NAMES = {
 VOCABULARIES: dict[str, dict[str, str]] = {
     "competency": COMPETENCY_LABELS,
     "level": LEVEL_LABELS,
+    "module_kind": MODULE_KIND_LABELS,
+    "review_policy": REVIEW_POLICY_LABELS,
     "publication": PUBLICATION_LABELS,
     "certificate_status": CERTIFICATE_STATUS_LABELS,
     "role": ROLE_LABELS,

@@ -44,12 +44,7 @@ class CourseForm(FlaskForm):
 
 
 #: The quiz review policies of docs/authoring.md, "Penilaian kuis".
-REVIEW_CHOICES = [
-    SelectChoice("after_pass", _l("After passing, or once no attempt is left")),
-    SelectChoice("after_last_attempt", _l("Only once no attempt is left")),
-    SelectChoice("immediately", _l("Immediately after each attempt")),
-    SelectChoice("never", _l("Never (the score only)")),
-]
+REVIEW_CHOICES = [SelectChoice(*choice) for choice in choices("review_policy", _l)]
 
 
 class ModuleForm(FlaskForm):
@@ -59,8 +54,8 @@ class ModuleForm(FlaskForm):
                                       "Learners' progress is kept by it."))
     title = StringField(_l("Title"), validators=[
         DataRequired(message=_l("Enter a title.")), Length(max=200)])
-    kind = SelectField(_l("Type"), choices=[SelectChoice("lesson", _l("Lesson")),
-                                            SelectChoice("quiz", _l("Quiz"))])
+    kind = SelectField(_l("Type"), choices=[
+        SelectChoice(*choice) for choice in choices("module_kind", _l)])
     minutes = IntegerField(_l("Estimated minutes"), validators=[
         InputRequired(message=_l("Enter the estimated minutes.")),
         NumberRange(1, 600, message=_l("Minutes must be from 1 to 600."))])
