@@ -7,11 +7,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask, g, request, session, url_for
-from flask_babel import get_locale, ngettext
+from flask_babel import get_locale, gettext, ngettext
 from flask_login import current_user
+from jinja2 import pass_context
 
 from .auth.forms import EmptyForm
 from .i18n import LANGUAGES
+from .vocabulary import certificate_competency, choices, label
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -78,6 +80,17 @@ def human_duration(seconds: int) -> str:
     return " ".join(parts)
 
 
+@pass_context  # never folded at compile time: the language is the request's
+def vocabulary_label(context, value: str, vocabulary: str) -> str:
+    """``{{ course.level|label('level') }}``: a vocabulary value in the page's language."""
+    return label(value, vocabulary, gettext)
+
+
+def vocabulary_choices(vocabulary: str) -> list[tuple[str, str]]:
+    """``{% for value, text in vocabulary_choices('role') %}``: the options of a filter."""
+    return choices(vocabulary, gettext)
+
+
 def init_web(app: Flask) -> None:
     default_max_age = app.get_send_file_max_age
 
@@ -107,6 +120,8 @@ def init_web(app: Flask) -> None:
         return response
 
     app.add_template_filter(human_duration, "duration")
+    app.add_template_filter(vocabulary_label, "label")
+    app.add_template_filter(certificate_competency, "certificate_competency")
 
     @app.context_processor
     def template_globals():
@@ -116,4 +131,5 @@ def init_web(app: Flask) -> None:
             "current_locale": str(get_locale() or app.config["DEFAULT_LOCALE"]),
             "agency_name": app.config["AGENCY_NAME"],
             "button_form": EmptyForm,
+            "vocabulary_choices": vocabulary_choices,
         }

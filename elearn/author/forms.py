@@ -5,6 +5,8 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAr
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from ..vocabulary import choices
+
 SLUG_RULE = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
                    message=_l("Use lower-case letters, digits and single hyphens."))
 
@@ -21,11 +23,9 @@ class CourseForm(FlaskForm):
         InputRequired(message=_l("Enter the JP credited, from 1 to 100.")),
         NumberRange(1, 100, message=_l("JP must be from 1 to 100."))])
     competency = SelectField(_l("Competency"), choices=[
-        SelectChoice("teknis", _l("Technical")), SelectChoice("manajerial", _l("Managerial")),
-        SelectChoice("sosial-kultural", _l("Socio-cultural"))])
+        SelectChoice(*choice) for choice in choices("competency", _l)])
     level = SelectField(_l("Level"), choices=[
-        SelectChoice("dasar", _l("Basic")), SelectChoice("menengah", _l("Intermediate")),
-        SelectChoice("lanjut", _l("Advanced"))])
+        SelectChoice(*choice) for choice in choices("level", _l)])
     restricted = BooleanField(_l("Only for people it is assigned to"))
     min_reading_percent = IntegerField(
         _l("Minimum reading time (percent of each lesson's estimated minutes)"), default=0,
@@ -44,12 +44,7 @@ class CourseForm(FlaskForm):
 
 
 #: The quiz review policies of docs/authoring.md, "Penilaian kuis".
-REVIEW_CHOICES = [
-    SelectChoice("after_pass", _l("After passing, or once no attempt is left")),
-    SelectChoice("after_last_attempt", _l("Only once no attempt is left")),
-    SelectChoice("immediately", _l("Immediately after each attempt")),
-    SelectChoice("never", _l("Never (the score only)")),
-]
+REVIEW_CHOICES = [SelectChoice(*choice) for choice in choices("review_policy", _l)]
 
 
 class ModuleForm(FlaskForm):
@@ -59,8 +54,8 @@ class ModuleForm(FlaskForm):
                                       "Learners' progress is kept by it."))
     title = StringField(_l("Title"), validators=[
         DataRequired(message=_l("Enter a title.")), Length(max=200)])
-    kind = SelectField(_l("Type"), choices=[SelectChoice("lesson", _l("Lesson")),
-                                            SelectChoice("quiz", _l("Quiz"))])
+    kind = SelectField(_l("Type"), choices=[
+        SelectChoice(*choice) for choice in choices("module_kind", _l)])
     minutes = IntegerField(_l("Estimated minutes"), validators=[
         InputRequired(message=_l("Enter the estimated minutes.")),
         NumberRange(1, 600, message=_l("Minutes must be from 1 to 600."))])

@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from ..text import CONTROL_CHARACTERS
+from ..vocabulary import COMPETENCIES, DEFAULT_LEVEL, LEVELS
 from .draw import check_draw
 from .fields import FrontMatterFields
 from .files import MAX_FILE_BYTES, CourseFiles
@@ -24,8 +25,6 @@ from .render import is_relative_target, render_inline, render_markdown
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MODULE_FILE = re.compile(r"^(\d{2})-(.+)\.md$")
-COMPETENCIES = ("teknis", "manajerial", "sosial-kultural")
-LEVELS = ("dasar", "menengah", "lanjut")
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
 ATTACHMENT_TYPES = {".pdf", ".pptx", ".ppt", ".docx", ".xlsx", ".odt", ".odp", ".ods",
                     ".txt", ".csv"}
@@ -173,7 +172,7 @@ class _Checker(FrontMatterFields):
         c.summary = self.text_value(path, fm, "summary", 300)
         c.jp = self.int_value(path, fm, "jp", 1, 100, 0) or 0
         c.competency = self.choice_value(path, fm, "competency", COMPETENCIES)
-        c.level = self.choice_value(path, fm, "level", LEVELS, "dasar")
+        c.level = self.choice_value(path, fm, "level", LEVELS, DEFAULT_LEVEL)
         c.restricted = self.bool_value(path, fm, "restricted")
         c.min_reading_percent = self.int_value(path, fm, "min_reading_percent", 0, 100, 0) or 0
         instructors = fm.data.get("instructors", [])

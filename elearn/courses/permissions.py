@@ -1,4 +1,4 @@
-"""Who may see and edit a course."""
+"""Who may edit a course."""
 
 from __future__ import annotations
 
@@ -12,8 +12,3 @@ def can_edit_course(user: User, course: Course) -> bool:
     if user.role == "admin":
         return True
     return user.role == "instructor" and user.nip in course.instructor_nips
-
-
-def can_view_course(user: User, course: Course) -> bool:
-    """Published courses for every signed-in user; drafts for their editors."""
-    return course.status == "published" or can_edit_course(user, course)

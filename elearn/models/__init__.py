@@ -2,7 +2,7 @@
 
 from .audit import AuditEntry
 from .certificates import Certificate, CertificateSequence
-from .courses import COMPETENCIES, LEVELS, Course, CourseAsset, CourseInstructor, Module
+from .courses import Course, CourseAsset, CourseInstructor, Module
 from .imports import StaffImport
 from .learning import (
     Assignment,
@@ -15,7 +15,9 @@ from .learning import (
 from .people import EMPLOYMENT_STATUSES, ROLES, Unit, User, UserSession
 
 __all__ = [
-    "COMPETENCIES", "EMPLOYMENT_STATUSES", "LEVELS", "ROLES", "Assignment", "AuditEntry",
+    # ROLES and EMPLOYMENT_STATUSES live in elearn.vocabulary; re-exported until
+    # every caller imports them from there.
+    "EMPLOYMENT_STATUSES", "ROLES", "Assignment", "AuditEntry",
     "Certificate", "CertificateSequence", "Course",
     "CourseAsset", "CourseCompletion", "CourseInstructor", "Enrollment", "Module",
     "ModuleProgress", "QuizAttempt", "AttemptItem", "StaffImport", "Unit", "User", "UserSession",

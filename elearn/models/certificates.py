@@ -8,10 +8,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..vocabulary import CERTIFICATE_STATUSES
 from .learning import CourseCompletion
 from .people import User, utcnow
-
-STATUSES = ("valid", "revoked", "replaced")
 
 
 class CertificateSequence(db.Model):
@@ -28,7 +27,7 @@ class Certificate(db.Model):
 
     __tablename__ = "certificates"
     __table_args__ = (
-        sa.CheckConstraint("status IN ('valid', 'revoked', 'replaced')", name="status_known"),
+        sa.CheckConstraint(sa.column("status").in_(CERTIFICATE_STATUSES), name="status_known"),
         sa.UniqueConstraint("year", "seq", name="uq_certificates_year_seq"),
         # One current certificate per learner and course; replaced ones are history.
         sa.Index("uq_certificates_current", "user_id", "course_id", unique=True,

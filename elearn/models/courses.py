@@ -14,21 +14,25 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..vocabulary import (
+    COMPETENCIES,
+    DEFAULT_LEVEL,
+    DEFAULT_REVIEW_POLICY,
+    LEVELS,
+    MODULE_KINDS,
+    PUBLICATION_STATUSES,
+    REVIEW_POLICIES,
+)
 from .people import utcnow
-
-COMPETENCIES = ("teknis", "manajerial", "sosial-kultural")
-LEVELS = ("dasar", "menengah", "lanjut")
-STATUSES = ("draft", "published")
 
 
 class Course(db.Model):
     __tablename__ = "courses"
     __table_args__ = (
         sa.CheckConstraint("jp BETWEEN 1 AND 100", name="jp_range"),
-        sa.CheckConstraint("competency IN ('teknis', 'manajerial', 'sosial-kultural')",
-                           name="competency_known"),
-        sa.CheckConstraint("level IN ('dasar', 'menengah', 'lanjut')", name="level_known"),
-        sa.CheckConstraint("status IN ('draft', 'published')", name="status_known"),
+        sa.CheckConstraint(sa.column("competency").in_(COMPETENCIES), name="competency_known"),
+        sa.CheckConstraint(sa.column("level").in_(LEVELS), name="level_known"),
+        sa.CheckConstraint(sa.column("status").in_(PUBLICATION_STATUSES), name="status_known"),
         sa.CheckConstraint("version >= 1", name="version_positive"),
     )
 
@@ -39,7 +43,7 @@ class Course(db.Model):
     #: Lesson hours (jam pelajaran) credited on completion.
     jp: Mapped[int]
     competency: Mapped[str] = mapped_column(sa.String(20))
-    level: Mapped[str] = mapped_column(sa.String(10), default="dasar")
+    level: Mapped[str] = mapped_column(sa.String(10), default=DEFAULT_LEVEL)
     cover_path: Mapped[str | None] = mapped_column(sa.String(255))
     #: Shown only to people the course is assigned to.
     restricted: Mapped[bool] = mapped_column(default=False)
@@ -98,13 +102,12 @@ class Module(db.Model):
     __tablename__ = "modules"
     __table_args__ = (
         sa.UniqueConstraint("course_id", "slug", name="uq_modules_course_slug"),
-        sa.CheckConstraint("kind IN ('lesson', 'quiz')", name="kind_known"),
-        sa.CheckConstraint("status IN ('draft', 'published')", name="status_known"),
+        sa.CheckConstraint(sa.column("kind").in_(MODULE_KINDS), name="kind_known"),
+        sa.CheckConstraint(sa.column("status").in_(PUBLICATION_STATUSES), name="status_known"),
         sa.CheckConstraint("minutes BETWEEN 1 AND 600", name="minutes_range"),
         sa.CheckConstraint("kind = 'lesson' OR quiz IS NOT NULL", name="quiz_has_questions"),
-        sa.CheckConstraint(
-            "review_policy IN ('after_pass', 'after_last_attempt', 'immediately', 'never')",
-            name="review_policy_known"),
+        sa.CheckConstraint(sa.column("review_policy").in_(REVIEW_POLICIES),
+                           name="review_policy_known"),
         sa.CheckConstraint("retry_after_seconds IS NULL OR retry_after_seconds > 0",
                            name="retry_after_positive"),
         sa.CheckConstraint("time_limit_seconds IS NULL OR time_limit_seconds > 0",
@@ -134,7 +137,7 @@ class Module(db.Model):
     shuffle_questions: Mapped[bool] = mapped_column(default=False)
     #: When a learner sees which answers were right, the correct answers and the
     #: explanations (see ``elearn.learning.quiz.review_of``).
-    review_policy: Mapped[str] = mapped_column(sa.String(20), default="after_pass")
+    review_policy: Mapped[str] = mapped_column(sa.String(20), default=DEFAULT_REVIEW_POLICY)
     #: A quiz opens only once every published lesson before it is completed.
     require_lessons: Mapped[bool] = mapped_column(default=True)
     #: Wait after a failed attempt before the next one may start.

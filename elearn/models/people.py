@@ -12,9 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
-
-ROLES = ("learner", "instructor", "admin")
-EMPLOYMENT_STATUSES = ("PNS", "PPPK")
+from ..vocabulary import EMPLOYMENT_STATUSES, ROLES
 
 
 @cache
@@ -61,8 +59,9 @@ class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
         sa.CheckConstraint("length(nip) = 18", name="nip_length"),
-        sa.CheckConstraint("role IN ('learner', 'instructor', 'admin')", name="role_known"),
-        sa.CheckConstraint("employment_status IN ('PNS', 'PPPK')", name="status_known"),
+        sa.CheckConstraint(sa.column("role").in_(ROLES), name="role_known"),
+        sa.CheckConstraint(sa.column("employment_status").in_(EMPLOYMENT_STATUSES),
+                           name="status_known"),
         sa.CheckConstraint("locale IS NULL OR locale IN ('id', 'en')", name="locale_known"),
     )
 

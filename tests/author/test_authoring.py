@@ -14,8 +14,8 @@ from elearn.extensions import db
 from elearn.models import Module, ModuleProgress
 from elearn.models.people import utcnow
 
-from .conftest import NIPS, csrf_token
-from .content.helpers import COURSE_MD, LESSON_MD, QUIZ_MD, make_course
+from ..conftest import NIPS, csrf_token
+from ..content.helpers import COURSE_MD, LESSON_MD, QUIZ_MD, make_course
 
 
 def post_form(client, page_url, data, url=None):
@@ -58,7 +58,7 @@ def test_instructor_creates_a_draft_course_that_learners_cannot_see(app, client,
         assert "<strong>etika</strong>" in course.description_html
     learner = make_user("learner")
     other = app.test_client()
-    from .conftest import AuthActions
+    from ..conftest import AuthActions
 
     AuthActions(other).login(learner.nip)
     assert other.get("/courses/etika-asn").status_code == 404

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from elearn.extensions import db
 from elearn.models import User
 
-from .conftest import PASSWORD, AuthActions, csrf_token
+from ..conftest import PASSWORD, AuthActions, csrf_token
 
 
 def test_sign_in_with_nip_reaches_the_dashboard(client, auth, make_user):

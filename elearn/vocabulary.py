@@ -1,0 +1,95 @@
+"""The platform's fixed vocabularies, in one place: competencies, levels,
+module kinds, quiz review policies, publication and certificate statuses,
+roles and employment statuses.
+
+Each vocabulary maps the value stored in the database (and written in course
+folders, staff files and on the command line) to its label: an English message
+marked with ``N_`` and translated where it is shown, by the ``label`` template
+filter (``{{ course.competency|label('competency') }}``) or by ``choices(name,
+_l)`` for a form. Pure Python, so the course checker, the models, the services
+and the CLI read the same lists. The database CHECK constraints (models and
+migrations) allow exactly these values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .errors import N_
+
+#: Kompetensi of a course (the ASN competency groups).
+COMPETENCY_LABELS = {
+    "teknis": N_("Technical"),
+    "manajerial": N_("Managerial"),
+    "sosial-kultural": N_("Socio-cultural"),
+}
+#: Level of a course.
+LEVEL_LABELS = {"dasar": N_("Basic"), "menengah": N_("Intermediate"), "lanjut": N_("Advanced")}
+#: What a module is (``type:`` in its front matter).
+MODULE_KIND_LABELS = {"lesson": N_("Lesson"), "quiz": N_("Quiz")}
+#: When a learner sees a quiz's correct answers (docs/authoring.md, "Penilaian kuis").
+REVIEW_POLICY_LABELS = {
+    "after_pass": N_("After passing, or once no attempt is left"),
+    "after_last_attempt": N_("Only once no attempt is left"),
+    "immediately": N_("Immediately after each attempt"),
+    "never": N_("Never (the score only)"),
+}
+#: Status of a course or a module: learners see only what is published.
+PUBLICATION_LABELS = {"draft": N_("Draft"), "published": N_("Published")}
+#: Status of a certificate; a replaced one is history, superseded by its correction.
+CERTIFICATE_STATUS_LABELS = {
+    "valid": N_("Valid"), "revoked": N_("Revoked"), "replaced": N_("Replaced")}
+#: Role on the platform.
+ROLE_LABELS = {"learner": N_("Learner"), "instructor": N_("Instructor"), "admin": N_("Admin")}
+#: Employment status (status kepegawaian); the Indonesian terms in every language.
+EMPLOYMENT_STATUS_LABELS = {"PNS": "PNS", "PPPK": "PPPK"}
+
+COMPETENCIES = tuple(COMPETENCY_LABELS)
+LEVELS = tuple(LEVEL_LABELS)
+DEFAULT_LEVEL = "dasar"
+MODULE_KINDS = tuple(MODULE_KIND_LABELS)
+REVIEW_POLICIES = tuple(REVIEW_POLICY_LABELS)
+DEFAULT_REVIEW_POLICY = "after_pass"
+PUBLICATION_STATUSES = tuple(PUBLICATION_LABELS)
+CERTIFICATE_STATUSES = tuple(CERTIFICATE_STATUS_LABELS)
+ROLES = tuple(ROLE_LABELS)
+EMPLOYMENT_STATUSES = tuple(EMPLOYMENT_STATUS_LABELS)
+
+#: How a certificate, always in Indonesian, names each competency.
+CERTIFICATE_COMPETENCY_NAMES = {
+    "teknis": "Teknis", "manajerial": "Manajerial", "sosial-kultural": "Sosial Kultural"}
+
+#: Every vocabulary by the name the ``label`` filter and ``choices`` take.
+VOCABULARIES: dict[str, dict[str, str]] = {
+    "competency": COMPETENCY_LABELS,
+    "level": LEVEL_LABELS,
+    "module_kind": MODULE_KIND_LABELS,
+    "review_policy": REVIEW_POLICY_LABELS,
+    "publication": PUBLICATION_LABELS,
+    "certificate_status": CERTIFICATE_STATUS_LABELS,
+    "role": ROLE_LABELS,
+    "employment_status": EMPLOYMENT_STATUS_LABELS,
+}
+
+
+def _as_written(message: str) -> str:
+    return message
+
+
+def label(value: str, vocabulary: str,
+          translate: Callable[[str], str] = _as_written) -> str:
+    """The label of ``value`` in ``vocabulary``, translated with ``translate``
+    (gettext); a value the vocabulary does not know is shown as it is."""
+    message = VOCABULARIES[vocabulary].get(value)
+    return value if message is None else translate(message)
+
+
+def choices(vocabulary: str,
+            translate: Callable[[str], str] = _as_written) -> list[tuple[str, str]]:
+    """``(value, label)`` pairs in order, for a select field (pass ``lazy_gettext``)."""
+    return [(value, translate(message)) for value, message in VOCABULARIES[vocabulary].items()]
+
+
+def certificate_competency(value: str) -> str:
+    """The competency as a certificate prints it (in Indonesian whatever the reader's language)."""
+    return CERTIFICATE_COMPETENCY_NAMES.get(value, value)
