@@ -7,6 +7,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from .content import find_course_folders, read_folder
+from .courses.store import save_course
 from .extensions import db
 from .models import User
 from .people.services import PersonData, upsert_unit, upsert_user
@@ -52,9 +54,6 @@ def load_demo(content: Path | None = SAMPLE_CONTENT) -> DemoSummary:
     Sample courses are imported through the same checker and store as
     ``flask content import``; a course with problems stops the whole load.
     """
-    from .content import find_course_folders, read_folder
-    from .courses.store import save_course
-
     summary = DemoSummary()
     for code, name in DEMO_UNITS:
         upsert_unit(code, name)

@@ -8,7 +8,7 @@
 - URL converters refuse what the database cannot hold: ``int`` only matches
   ids from 1 to 2**31 - 1 (the range of the id columns), and the string and path
   converters refuse control characters; anything else is a plain 404.
-- ``int_arg``/``page_arg`` read numeric query parameters with bounds.
+- ``page_arg`` reads the page number of a list.
 """
 
 from __future__ import annotations
@@ -79,21 +79,6 @@ class SafePathConverter(PathConverter):
         if has_control_characters(value):
             raise ValidationError()
         return value
-
-
-def int_arg(name: str, default: int, *, lo: int, hi: int) -> int:
-    """An integer query parameter: ``default`` when absent or blank, 400 when not a
-    number or outside ``lo``..``hi``."""
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        abort(400)
-    if not lo <= value <= hi:
-        abort(400)
-    return value
 
 
 def page_arg() -> int:

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from ..people import rules
 from ..people.errors import Message
 from ..people.rules import PersonData
+from ..vocabulary import choices
 
 
 class Rule:
@@ -52,8 +53,9 @@ class PersonForm(FlaskForm):
                       render_kw={"inputmode": "numeric", "autocomplete": "off"})
     full_name = StringField(_l("Full name"), validators=[
         DataRequired(message=_l("Enter the full name.")), person_rule("full_name")])
-    employment_status = SelectField(_l("Employment status"), choices=[
-        SelectChoice("PNS", "PNS"), SelectChoice("PPPK", "PPPK")],
+    employment_status = SelectField(
+        _l("Employment status"),
+        choices=[SelectChoice(*c) for c in choices("employment_status", _l)],
         validators=[person_rule("employment_status")])
     email = StringField(_l("Email (optional)"), validators=[Optional(), person_rule("email")])
     unit_code = SelectField(_l("Unit"), choices=[])
@@ -63,9 +65,8 @@ class PersonForm(FlaskForm):
                         description=_l("I/a to IV/e for PNS, I to XVII for PPPK."))
     place_of_birth = StringField(_l("Place of birth"),
                                  validators=[Optional(), person_rule("place_of_birth")])
-    role = SelectField(_l("Role"), choices=[
-        SelectChoice("learner", _l("Learner")), SelectChoice("instructor", _l("Instructor")),
-        SelectChoice("admin", _l("Admin"))], validators=[person_rule("role")])
+    role = SelectField(_l("Role"), choices=[SelectChoice(*c) for c in choices("role", _l)],
+                       validators=[person_rule("role")])
 
     def person(self) -> PersonData:
         """The person as entered, cleaned as the services store it."""

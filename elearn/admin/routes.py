@@ -17,6 +17,7 @@ from ..inputs import page_arg
 from ..models import AuditEntry, Certificate, Unit, User
 from ..people import directory, management
 from ..people.errors import PeopleError
+from ..vocabulary import CERTIFICATE_STATUSES
 from . import bp
 from .forms import PersonForm, ReasonForm, UnitForm
 
@@ -196,7 +197,7 @@ def certificates():
             sa.func.lower(Certificate.full_name).like(like),
             Certificate.nip.like(f"%{q}%"),
             sa.func.lower(Certificate.course_title).like(like)))
-    if status in ("valid", "revoked", "replaced"):
+    if status in CERTIFICATE_STATUSES:
         stmt = stmt.where(Certificate.status == status)
     page = db.paginate(stmt, page=page_arg(), per_page=current_app.config["PAGE_SIZE"],
                        error_out=False)
@@ -220,19 +221,20 @@ def certificate(cert_id):
     form = forms.get(action)
     if form is not None and form.validate_on_submit():
         reason = form.reason.data.strip()
-        config = current_app.config
-        if action == "revoke" and cert.status == "valid":
-            issue.revoke(cert, current_user, reason)
-            db.session.commit()
-            flash(_("Certificate %(number)s revoked.", number=cert.number), "success")
-        elif action == "reissue" and cert.status != "replaced":
-            new = issue.reissue(cert, current_user, reason,
-                                pattern=config["CERTIFICATE_NUMBER_PATTERN"],
-                                tz=config["TIMEZONE"])
-            db.session.commit()
-            flash(_("Certificate reissued as %(number)s.", number=new.number), "success")
-            return redirect(url_for("admin.certificate", cert_id=new.id))
-        else:
+        settings = issue.CertificateSettings.from_config(current_app.config)
+        try:
+            if action == "revoke":
+                issue.revoke(cert, current_user, reason)
+                db.session.commit()
+                flash(_("Certificate %(number)s revoked.", number=cert.number), "success")
+            else:
+                new = issue.reissue(cert, current_user, reason, pattern=settings.pattern,
+                                    tz=settings.tz)
+                db.session.commit()
+                flash(_("Certificate reissued as %(number)s.", number=new.number), "success")
+                return redirect(url_for("admin.certificate", cert_id=new.id))
+        except issue.CertificateError:
+            db.session.rollback()
             flash(_("That action is not possible for this certificate."), "error")
         return redirect(url_for("admin.certificate", cert_id=cert.id))
     history = db.session.scalars(sa.select(AuditEntry).where(

@@ -5,7 +5,7 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAr
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from ..vocabulary import choices
+from ..vocabulary import DEFAULT_REVIEW_POLICY, choices
 
 SLUG_RULE = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
                    message=_l("Use lower-case letters, digits and single hyphens."))
@@ -65,8 +65,8 @@ class ModuleForm(FlaskForm):
         Optional(), NumberRange(0, 1000, message=_l("Attempts must be 0 or more."))])
     shuffle = BooleanField(_l("Shuffle the options"))
     shuffle_questions = BooleanField(_l("Shuffle the questions"))
-    review = SelectField(_l("Show the correct answers and explanations"), default="after_pass",
-                         choices=REVIEW_CHOICES, description=_l(
+    review = SelectField(_l("Show the correct answers and explanations"),
+                         default=DEFAULT_REVIEW_POLICY, choices=REVIEW_CHOICES, description=_l(
                              "Before that, a failed attempt shows the score and which questions "
                              "were wrong (except with 'Never')."))
     require_lessons = BooleanField(

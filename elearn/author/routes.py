@@ -270,9 +270,8 @@ def upload():
             result = authoring.upload_course(cf, current_user)
         except CourseFilesError as exc:
             problems = exc.texts(_)
-        except PermissionError:
-            problems = [_("A course with this short name exists and you are not one of its "
-                          "instructors.")]
+        except authoring.NotYourCourse as exc:
+            problems = [exc.text(_)]
         except ContentError as exc:
             db.session.rollback()
             problems = _problems(exc)

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from ..errors import N_, DomainError
 from ..extensions import db
 from ..models import Certificate, CertificateSequence, CourseCompletion, User
 from ..models.audit import record
@@ -44,6 +45,10 @@ class CertificateSettings:
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> CertificateSettings:
         return cls(pattern=config["CERTIFICATE_NUMBER_PATTERN"], tz=config["TIMEZONE"])
+
+
+class CertificateError(DomainError):
+    """A certificate action its current state does not allow."""
 
 
 def new_code() -> str:
@@ -121,7 +126,7 @@ def find_by_code(typed: str) -> Certificate | None:
 
 def revoke(cert: Certificate, actor: User, reason: str) -> None:
     if cert.status != "valid":
-        raise ValueError("only a valid certificate can be revoked")
+        raise CertificateError(N_("Only a valid certificate can be revoked."))
     cert.status = "revoked"
     cert.revoked_at = utcnow()
     cert.revoke_reason = reason
@@ -134,7 +139,7 @@ def reissue(cert: Certificate, actor: User, reason: str, *, pattern: str, tz: st
             ) -> Certificate:
     """Replace a certificate after a correction: a new number, the old one marked replaced."""
     if cert.status == "replaced":
-        raise ValueError("this certificate was already replaced")
+        raise CertificateError(N_("This certificate was already replaced."))
     cert.status = "replaced"
     db.session.flush()  # frees the one-current-certificate slot for the new one
     new = _issue(cert.completion, pattern=pattern, tz=tz)

@@ -26,9 +26,8 @@ from fontTools.ttLib import TTFont
 from fpdf import FPDF
 
 from ..models import Certificate
+from ..vocabulary import certificate_competency
 
-COMPETENCY_NAMES = {"teknis": "Teknis", "manajerial": "Manajerial",
-                    "sosial-kultural": "Sosial Kultural"}
 GREEN = (11, 93, 59)
 #: After a multi-line cell, continue at the left margin on the next line.
 NEXT_LINE = {"new_x": "LMARGIN", "new_y": "NEXT"}
@@ -201,7 +200,7 @@ def _course_completed(pdf: FPDF, cert: Certificate, width: float) -> None:
     _fit_font_size(pdf, title, width, 16, 11)
     pdf.multi_cell(width, pdf.font_size * 1.2, title, align="C", **NEXT_LINE)
     pdf.set_font("Sans", "", 11)
-    competency = _text(COMPETENCY_NAMES.get(cert.competency, cert.competency))
+    competency = _text(certificate_competency(cert.competency))
     pdf.multi_cell(width, 6, f"sebanyak {cert.jp} JP (jam pelajaran), kompetensi {competency}, "
                              f"pada tanggal {indonesian_date(cert.completed_on)}.", align="C",
                    **NEXT_LINE)

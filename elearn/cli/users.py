@@ -6,10 +6,12 @@ import click
 from flask.cli import AppGroup, with_appcontext
 from flask_babel import gettext
 
+from ..courses.store import ContentError
+from ..demo import DEMO_PASSWORD, load_demo
 from ..extensions import db
-from ..models import EMPLOYMENT_STATUSES, ROLES
 from ..people.errors import PeopleError
 from ..people.services import PersonData, create_user
+from ..vocabulary import EMPLOYMENT_STATUSES, ROLES
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 
@@ -61,9 +63,6 @@ def create_user_command(nip, full_name, role, email, unit_code, employment_statu
 @with_appcontext
 def demo_command():
     """Load demo units, one account per role and the sample content (idempotent)."""
-    from ..courses.store import ContentError
-    from ..demo import DEMO_PASSWORD, load_demo
-
     try:
         summary = load_demo()
     except ContentError as exc:

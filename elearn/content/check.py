@@ -13,7 +13,14 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from ..text import CONTROL_CHARACTERS
-from ..vocabulary import COMPETENCIES, DEFAULT_LEVEL, LEVELS
+from ..vocabulary import (
+    COMPETENCIES,
+    DEFAULT_LEVEL,
+    DEFAULT_REVIEW_POLICY,
+    LEVELS,
+    MODULE_KINDS,
+    REVIEW_POLICIES,
+)
 from .draw import check_draw
 from .fields import FrontMatterFields
 from .files import MAX_FILE_BYTES, CourseFiles
@@ -35,7 +42,6 @@ LESSON_KEYS = {"title", "minutes", "type"}
 QUIZ_KEYS = LESSON_KEYS | {"pass_score", "max_attempts", "shuffle", "shuffle_questions",
                            "review", "require_lessons", "draw", "retry_after", "time_limit"}
 #: When a learner sees the correct answers and explanations (docs/authoring.md).
-REVIEW_POLICIES = ("after_pass", "after_last_attempt", "immediately", "never")
 _LINK = re.compile(r"(!?)\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*[\"'])?\s*\)")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
@@ -215,7 +221,7 @@ class _Checker(FrontMatterFields):
         if not self.within_limits(path, text, fm):
             return None
         kind = fm.data.get("type", "lesson")
-        if kind not in ("lesson", "quiz"):
+        if kind not in MODULE_KINDS:
             self.add(path, fm.lines.get("type", 1), N_(
                 "type must be lesson or quiz, got '%(value)s'"), value=kind)
             kind = "lesson"
@@ -234,7 +240,8 @@ class _Checker(FrontMatterFields):
             module.max_attempts = self.int_value(path, fm, "max_attempts", 0, 1000, 3)
             module.shuffle = self.bool_value(path, fm, "shuffle")
             module.shuffle_questions = self.bool_value(path, fm, "shuffle_questions")
-            module.review = self.choice_value(path, fm, "review", REVIEW_POLICIES, "after_pass")
+            module.review = self.choice_value(path, fm, "review", REVIEW_POLICIES,
+                                              DEFAULT_REVIEW_POLICY)
             module.require_lessons = self.bool_value(path, fm, "require_lessons", True)
             module.retry_after_seconds = self.duration_value(path, fm, "retry_after")
             module.time_limit_seconds = self.duration_value(path, fm, "time_limit")

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
+from ..errors import DomainError
 from .model import N_
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -28,7 +29,7 @@ MAX_COURSE_BYTES = 200 * 1024 * 1024
 _CHUNK = 64 * 1024
 
 
-class CourseFilesError(ValueError):
+class CourseFilesError(DomainError):
     """The folder or archive cannot be read as a course at all.
 
     ``errors`` holds every problem found (this one first), so a zip with
@@ -36,9 +37,10 @@ class CourseFilesError(ValueError):
     """
 
     def __init__(self, where: str, message: str, **params):
-        self.where, self.message, self.params = where, message, params
+        super().__init__(message, **params)
+        self.where = where
         self.errors: list[CourseFilesError] = [self]
-        super().__init__(f"{where}: {message % params if params else message}")
+        self.args = (f"{where}: {self.args[0]}",)
 
     @classmethod
     def many(cls, errors: list[CourseFilesError]) -> CourseFilesError:

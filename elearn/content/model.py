@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import N_
+from ..vocabulary import DEFAULT_REVIEW_POLICY
 
 __all__ = ["N_", "Option", "ParsedCourse", "ParsedModule", "Problem", "Question"]
 
@@ -73,7 +74,7 @@ class ParsedModule:
     shuffle: bool = False
     shuffle_questions: bool = False
     #: after_pass (default), after_last_attempt, immediately or never.
-    review: str = "after_pass"
+    review: str = DEFAULT_REVIEW_POLICY
     #: The quiz opens only once every lesson before it is completed.
     require_lessons: bool = True
     #: Questions asked per attempt: ``{"*": n}`` from the whole pool, or

@@ -16,10 +16,13 @@ from ..content import CourseFiles, Problem, check_course
 from ..content.draw import draw_from_text, draw_text
 from ..content.frontmatter import split_front_matter
 from ..content.model import N_
+from ..errors import DomainError
 from ..extensions import db
 from ..models import Course, Module, User
 from ..models.people import utcnow
-from .store import ContentError, SaveResult, course_files, save_course
+from ..vocabulary import DEFAULT_REVIEW_POLICY
+from .permissions import can_edit_course
+from .store import ContentError, SaveResult, course_files, get_course, save_course
 
 
 class _FlowMapping(dict):
@@ -39,6 +42,10 @@ def _dump_front_matter(meta: dict, body: str) -> str:
     front = yaml.dump(meta, Dumper=_FrontMatterDumper, sort_keys=False, allow_unicode=True,
                       default_flow_style=False, width=1000)
     return f"---\n{front}---\n{body.strip()}\n"
+
+
+class NotYourCourse(DomainError):
+    """An upload would replace a course the uploader does not teach."""
 
 
 @dataclass
@@ -65,7 +72,7 @@ class ModuleDraft:
     shuffle: bool = False
     shuffle_questions: bool = False
     #: after_pass (default), after_last_attempt, immediately or never.
-    review: str = "after_pass"
+    review: str = DEFAULT_REVIEW_POLICY
     require_lessons: bool = True
     #: As the editor shows it: "" (every question), "10", or "etika: 3, layanan: 3".
     draw: str = ""
@@ -108,7 +115,7 @@ def _assessment_meta(draft: ModuleDraft) -> dict:
     with its line, as it would in a file.
     """
     meta: dict = {}
-    if draft.review and draft.review != "after_pass":
+    if draft.review and draft.review != DEFAULT_REVIEW_POLICY:
         meta["review"] = draft.review
     if not draft.require_lessons:
         meta["require_lessons"] = False
@@ -142,7 +149,7 @@ def draft_of(module: Module) -> ModuleDraft:
         title=module.title, kind=module.kind, minutes=module.minutes, body=fm.body.strip(),
         pass_score=module.pass_score, max_attempts=module.max_attempts,
         shuffle=module.shuffle, shuffle_questions=module.shuffle_questions,
-        review=data.get("review") or "after_pass",
+        review=data.get("review") or DEFAULT_REVIEW_POLICY,
         require_lessons=data.get("require_lessons") is not False,
         draw=draw_text(data.get("draw")),
         retry_after=_written(data.get("retry_after")),
@@ -155,8 +162,6 @@ def _written(value) -> str:
 
 def create_course(slug: str, settings: CourseSettings, author: User) -> SaveResult:
     """A new draft course; its author becomes one of its instructors."""
-    from .store import get_course
-
     if get_course(slug) is not None:
         raise ContentError([Problem(slug, 1, N_("a course with slug '%(slug)s' already exists"),
                                     {"slug": slug})])
@@ -273,12 +278,10 @@ def unpublish_course(course: Course) -> None:
 
 def upload_course(cf: CourseFiles, user: User) -> SaveResult:
     """Import an uploaded zip: new courses arrive as drafts."""
-    from .permissions import can_edit_course
-    from .store import get_course
-
     existing = get_course(cf.slug)
     if existing is not None and not can_edit_course(user, existing):
-        raise PermissionError(cf.slug)
+        raise NotYourCourse(N_("A course with this short name exists and you are not one of "
+                               "its instructors."))
     parsed, problems = check_course(cf)
     if problems:
         raise ContentError(problems)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from ..content import CourseFiles, ParsedCourse, Problem, check_course
+from ..errors import DomainError
 from ..extensions import db
 from ..models import Course, CourseAsset, CourseInstructor, Module
 from ..models.people import utcnow
@@ -32,12 +33,15 @@ _CONTENT_TYPES = {
 }
 
 
-class ContentError(ValueError):
-    """The course has problems and was not saved."""
+class ContentError(DomainError):
+    """The course has problems and was not saved; ``problems`` says each, with its line."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+    def text(self, translate=lambda s: s) -> str:
+        return "\n".join(f"{p.file}:{p.line}: {p.text(translate)}" for p in self.problems)
 
 
 @dataclass

@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..content.check import default_asset_url
 from ..extensions import db
 from ..vocabulary import (
     COMPETENCIES,
@@ -81,8 +82,6 @@ class Course(db.Model):
     @property
     def cover_url(self) -> str | None:
         """Fingerprinted URL of the cover image, if the course has one."""
-        from ..content.check import default_asset_url
-
         asset = next((a for a in self.assets if a.path == self.cover_path), None)
         return default_asset_url(self.slug, asset.path, asset.sha256) if asset else None
 

@@ -6,7 +6,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import ROLES, Unit, User
+from ..models import Unit, User
+from ..vocabulary import ROLES
 
 
 def people_query(q: str = "", unit: str = "", role: str = "", active: str = "") -> sa.Select:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date
 
 from ..errors import N_
-from ..models import EMPLOYMENT_STATUSES
+from ..vocabulary import EMPLOYMENT_STATUSES
 from .errors import Message
 
 PNS_GRADES = tuple(

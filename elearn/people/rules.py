@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from email_validator import EmailNotValidError, validate_email
 
 from ..errors import N_
-from ..models import EMPLOYMENT_STATUSES, ROLES
+from ..vocabulary import EMPLOYMENT_STATUSES, ROLES
 from .errors import Message
 from .nip import grade_error, nip_errors, normalize_grade
 

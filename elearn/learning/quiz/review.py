@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from ...extensions import db
 from ...models import AttemptItem, Module, QuizAttempt
+from ...vocabulary import DEFAULT_REVIEW_POLICY
 from .attempts import attempts_left, has_passed
 
 
@@ -30,7 +31,7 @@ def review_of(module: Module, attempts: list[QuizAttempt]) -> Review:
     attempt is left. after_last_attempt: those only once no attempt is left.
     immediately: everything. never: the score only.
     """
-    policy = module.review_policy or "after_pass"
+    policy = module.review_policy or DEFAULT_REVIEW_POLICY
     if policy == "immediately":
         return Review(True, True, True)
     if policy == "never":

@@ -17,7 +17,8 @@ import sqlalchemy as sa
 
 from ...errors import N_
 from ...extensions import db
-from ...models import EMPLOYMENT_STATUSES, Unit, User
+from ...models import Unit, User
+from ...vocabulary import EMPLOYMENT_STATUSES
 from .. import rules
 from ..errors import Message
 from .reading import LossyNumber, read_rows
