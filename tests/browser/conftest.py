@@ -13,6 +13,9 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
+from elearn.demo import load_demo
+from elearn.extensions import db
+
 CHROMIUM = os.environ.get("ELEARN_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -52,3 +55,11 @@ def page(request, browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def demo(app):
+    """The demo units and accounts (no sample courses), as `flask demo` loads them."""
+    with app.app_context():
+        load_demo(content=None)
+        db.session.commit()

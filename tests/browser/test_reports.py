@@ -3,19 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from elearn.demo import load_demo
-from elearn.extensions import db
-
 from .helpers import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def demo(app):
-    with app.app_context():
-        load_demo(content=None)
-        db.session.commit()
 
 
 def test_a_backwards_date_range_is_shown_at_the_field(demo, live_server, page, tmp_path):

@@ -3,17 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from elearn.demo import DEMO_PASSWORD, load_demo
-from elearn.extensions import db
+from elearn.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def demo(app):
-    with app.app_context():
-        load_demo(content=None)
-        db.session.commit()
 
 
 def test_demo_learner_signs_in_and_reaches_the_dashboard(demo, live_server, page):
