@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.widgets import PasswordInput
 
 
 class LoginForm(FlaskForm):
@@ -19,16 +20,21 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Sign in"))
 
 
+#: Password inputs that show again what was typed, unless the view cleared it (a page
+#: with personal data is never cached: Cache-Control no-store).
+KEPT = PasswordInput(hide_value=False)
+
+
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
         _l("Current password"),
         validators=[DataRequired(message=_l("Enter your current password."))],
-        render_kw={"autocomplete": "current-password"},
+        render_kw={"autocomplete": "current-password"}, widget=KEPT,
     )
     new_password = PasswordField(
         _l("New password"),
         validators=[DataRequired(message=_l("Enter a new password."))],
-        render_kw={"autocomplete": "new-password"},
+        render_kw={"autocomplete": "new-password"}, widget=KEPT,
         description=_l("At least 8 characters; a phrase of several words is easiest to "
                        "remember. Not allowed: common or leaked passwords, repeated or "
                        "sequential characters (aaaa, 1234, qwerty) and anything built from "
@@ -40,7 +46,7 @@ class ChangePasswordForm(FlaskForm):
             DataRequired(message=_l("Repeat the new password.")),
             EqualTo("new_password", message=_l("The two new passwords differ.")),
         ],
-        render_kw={"autocomplete": "new-password"},
+        render_kw={"autocomplete": "new-password"}, widget=KEPT,
     )
     submit = SubmitField(_l("Save password"))
 

@@ -8,7 +8,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, limiter
 from ..models import User
-from ..people.services import PeopleError, change_password, check_sign_in, find_user_by_login
+from ..people.services import (
+    change_password,
+    check_sign_in,
+    find_user_by_login,
+    password_change_problems,
+)
 from ..people.sessions import end_all_sessions, end_session, session_remembered, start_session
 from ..safe_redirect import safe_target
 from . import bp, throttle
@@ -97,19 +102,40 @@ def logout_everywhere():
 def change_password_view():
     """Change one's own password; required at first sign-in of created accounts."""
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        user = current_user._get_current_object()
-        remember = session_remembered(user.session_id)
-        try:
-            change_password(user, form.current_password.data, form.new_password.data)
-        except PeopleError as exc:
-            db.session.rollback()
-            for field, messages in exc.field_texts(_).items():
-                getattr(form, field).errors.extend(messages)
-        else:
-            # Every session ended with the old password; this device gets a new one.
-            _sign_in(user, remember)
-            flash(_("Your password has been changed."), "success")
-            return redirect(url_for("main.dashboard"))
+    user = current_user._get_current_object()
+    if user.must_change_password:
+        form.current_password.label.text = _("Temporary password")
+    if form.is_submitted() and _password_form_ok(form, user):
+        remember = session_remembered(user.session_id)  # asked before the sessions end
+        change_password(user, form.current_password.data, form.new_password.data)
+        # Every session ended with the old password; this device gets a new one.
+        _sign_in(user, remember)
+        flash(_("Your password has been changed."), "success")
+        return redirect(url_for("main.dashboard"))
+    keep_what_can_be_kept(form)
     return render_template("auth/change_password.html", form=form,
                            everywhere=SignOutEverywhereForm())
+
+
+def _password_form_ok(form: ChangePasswordForm, user) -> bool:
+    """Validate the form and check the passwords, showing every problem at once."""
+    valid = form.validate()
+    if form.csrf_token.errors or not (form.current_password.data and form.new_password.data):
+        return False
+    problems = password_change_problems(user, form.current_password.data,
+                                        form.new_password.data)
+    for field, messages in problems.items():
+        getattr(form, field).errors.extend(m.text(_) for m in messages)
+    return valid and not problems
+
+
+def keep_what_can_be_kept(form: ChangePasswordForm) -> None:
+    """After a refusal, the page shows again with every field still right filled in:
+    a wrong current password or a refused new one is cleared, nothing else."""
+    cleared = {form.current_password} if form.current_password.errors else set()
+    if form.new_password.errors:
+        cleared |= {form.new_password, form.confirm}
+    if form.confirm.errors:
+        cleared.add(form.confirm)
+    for field in cleared:
+        field.data, field.raw_data = "", []

@@ -110,22 +110,29 @@ def upsert_user(data: PersonData, password: str, *, must_change_password: bool =
     return existing
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    """Set a new password after checking the current one.
-
-    Every session of the user ends, on this device too: the caller signs the
-    person in again with a new session.
-    """
+def password_change_problems(user: User, current: str, new: str) -> dict[str, list[Message]]:
+    """Every reason the password change cannot be made, per field, all at once."""
     errors: dict[str, list[Message]] = {}
     if not user.check_password(current):
-        errors["current_password"] = [Message(N_("The current password is wrong."))]
+        errors["current_password"] = [Message(
+            N_("The temporary password is wrong.") if user.must_change_password
+            else N_("The current password is wrong."))]
     if problems := password_problems(new, nip=user.nip, email=user.email,
                                      full_name=user.full_name):
         errors["new_password"] = problems
     elif current == new:
         errors["new_password"] = [Message(N_("Choose a password different from the current "
                                              "one."))]
-    if errors:
+    return errors
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Set a new password after checking the current one.
+
+    Every session of the user ends, on this device too: the caller signs the
+    person in again with a new session.
+    """
+    if errors := password_change_problems(user, current, new):
         raise PeopleError(errors)
     user.set_password(new)
     user.must_change_password = False

@@ -8,3 +8,24 @@ document.addEventListener("submit", function (event) {
   if (bar) bar.hidden = false;
   form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
 });
+
+// A lesson table wider than the screen scrolls inside its box: say so above it.
+function markWideTables() {
+  var hint = document.documentElement.getAttribute("data-table-hint");
+  if (!hint) return;
+  document.querySelectorAll(".prose table").forEach(function (table) {
+    var wide = table.scrollWidth > table.clientWidth + 1;
+    var shown = table.previousElementSibling &&
+      table.previousElementSibling.classList.contains("scroll-hint");
+    if (wide && !shown) {
+      var note = document.createElement("p");
+      note.className = "scroll-hint";
+      note.textContent = hint;
+      table.parentNode.insertBefore(note, table);
+    } else if (!wide && shown) {
+      table.previousElementSibling.remove();
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", markWideTables);
+window.addEventListener("resize", markWideTables);
