@@ -57,7 +57,14 @@ def new_code() -> str:
 
 
 def normalize_code(typed: str) -> str:
+    """The code as the system reads what was typed: upper case, 0/1/8 read as O/I/B
+    (codes never hold those digits), anything else dropped."""
     return _CODE_CHARS.sub("", typed.upper().translate(_TYPING_FIXES))
+
+
+def grouped(code: str) -> str:
+    """A code in groups of four, as printed under the QR code."""
+    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
 
 
 def next_number(year: int) -> int:

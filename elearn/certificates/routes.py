@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from ..extensions import db, limiter
 from ..models import Certificate
 from ..models.people import utcnow
-from .issue import find_by_code, mask_nip, normalize_code
+from .issue import find_by_code, grouped, mask_nip, normalize_code
 from .pdf import Issuer, render_certificate, verification_url
 
 bp = Blueprint("certificates", __name__)
@@ -58,10 +58,17 @@ def pdf(code):
 @limiter.limit(lambda: current_app.config["VERIFY_RATE_LIMIT"])
 def verify_form():
     """Type a code from a printed certificate."""
-    typed = request.args.get("code", "")
-    if typed:
-        return redirect(url_for("certificates.verify", code=normalize_code(typed) or "-"))
-    return render_template("certificates/verify_form.html")
+    typed = request.args.get("code", "").strip()[:64]
+    if not typed:
+        return render_template("certificates/verify_form.html")
+    cert = find_by_code(typed)
+    if cert is not None:
+        return redirect(url_for("certificates.verify", code=cert.code))
+    # Not found: say so on the form itself, with the code as typed and as it was read.
+    read_as = normalize_code(typed)
+    return render_template("certificates/verify_form.html", typed=typed,
+                           read_as=grouped(read_as) if read_as != typed.upper() else None,
+                           length=len(read_as)), 404
 
 
 @bp.route("/verify/<code>")

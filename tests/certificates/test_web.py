@@ -149,3 +149,20 @@ def test_public_course_page_has_a_link_preview_without_private_data(app, complet
     assert 'property="og:description"' in head
     assert "Masuk untuk mengikuti kursus ini" in html
     assert "Andi" not in html
+
+
+def test_a_mistyped_code_is_answered_on_the_form_with_the_code_as_typed(app, completed):
+    client = app.test_client()
+    response = client.get("/verify?code=ABCDEF123")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "Kode tidak ditemukan" in page
+    assert "Anda mengetik: ABCDEF123" in page and 'value="ABCDEF123"' in page
+    assert "dibaca sebagai: ABCD-EFI2-3" in page  # the 1 read as I is said, not hidden
+    assert "16 karakter" in page and "terbaca 9 karakter" in page
+    assert 'href="/login' not in page.split("<main", 1)[1].split("</main>")[0]
+
+
+def test_a_code_typed_exactly_needs_no_reading_note(app, completed):
+    page = app.test_client().get("/verify?code=AAAABBBBCCCCDDDD").get_data(as_text=True)
+    assert "Anda mengetik: AAAABBBBCCCCDDDD" in page and "dibaca sebagai" not in page
