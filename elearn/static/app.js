@@ -11,7 +11,7 @@ document.addEventListener("submit", function (event) {
 
 // A lesson table wider than the screen scrolls inside its box: say so above it.
 function markWideTables() {
-  var hint = document.documentElement.getAttribute("data-table-hint");
+  var hint = document.body.getAttribute("data-table-hint");
   if (!hint) return;
   document.querySelectorAll(".prose table").forEach(function (table) {
     var wide = table.scrollWidth > table.clientWidth + 1;

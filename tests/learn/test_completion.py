@@ -61,6 +61,16 @@ def test_course_page_and_dashboard_show_completion_and_yearly_jp(app, course, le
     assert "Selesai pada" in page and "memperoleh 2 JP" in page
 
 
+def test_once_every_course_is_completed_in_progress_says_so(app, course, learner):
+    before = learner.client.get("/").get_data(as_text=True)
+    assert "Anda belum mengikuti kursus apa pun." in before
+    learner.finish()
+    after = learner.client.get("/").get_data(as_text=True).split('id="progress-h"')[1]
+    in_progress = after.split('id="done-h"')[0]
+    assert "Anda belum mengikuti kursus apa pun." not in in_progress
+    assert "semua yang Anda mulai sudah selesai" in in_progress
+
+
 def test_only_this_years_completions_count_toward_jp(app, course, learner):
     learner.finish()
     with app.app_context():
