@@ -13,6 +13,7 @@ from elearn.extensions import db
 from elearn.models import Module
 
 from ..content.helpers import make_course
+from .conftest import LAPTOP, PHONE
 from .helpers import answer_quiz, sign_in
 
 pytestmark = pytest.mark.browser
@@ -77,7 +78,9 @@ def test_certificate_download_verify_and_revoke(quiz, live_server, browser, tmp_
     anyone.close()
 
 
-def test_html_certificate_prints_on_one_a4_landscape_page(quiz, live_server, browser, app):
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone-360x740", "laptop-1366x768"])
+def test_html_certificate_fits_the_screen_and_prints_on_one_a4_landscape_page(
+        quiz, live_server, browser, app, viewport):
     from elearn.models import User
 
     from ..certificates.conftest import complete_course
@@ -90,10 +93,12 @@ def test_html_certificate_prints_on_one_a4_landscape_page(quiz, live_server, bro
         from elearn.models import Certificate
 
         code = db.session.scalar(sa.select(Certificate.code))
-    context = browser.new_context()
+    context = browser.new_context(viewport=viewport, locale="id-ID")
     tab = context.new_page()
     sign_in(tab, live_server, "peserta@demo.example")
     tab.goto(f"{live_server}/certificates/{code}")
+    # The 18-digit NIP and a long unit name stay inside the frame on a phone.
+    assert tab.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     tab.emulate_media(media="print")
     expect(tab.locator("header.site")).to_be_hidden()
     pdf = tab.pdf(prefer_css_page_size=True)
