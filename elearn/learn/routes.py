@@ -164,8 +164,10 @@ def module(slug, module_slug):
     context = {}
     if module.kind == "quiz":
         context = _quiz_state(course, module)
+    done = progress.progress_map(current_user, modules) if enrollment is not None else {}
     return render_template(
-        "learn/module.html", course=course, module=module, row=row,
+        "learn/module.html", course=course, module=module, row=row, modules=modules,
+        done_ids={i for i, p in done.items() if p.completed_at is not None},
         previous=modules[index - 1] if index > 0 else None,
         next=modules[index + 1] if index + 1 < len(modules) else None,
         position=index + 1, total=len(modules), button=EmptyForm(), enrollment=enrollment,
