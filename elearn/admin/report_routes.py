@@ -57,7 +57,8 @@ def _error_text(error: ReportError) -> str:
 def _chart_labels() -> ChartLabels:
     return ChartLabels(title=gettext("Course completion rate per unit"),
                        no_unit=gettext("No unit"), no_data=gettext("No data yet."),
-                       completed_of=gettext("%(completed)d of %(enrolled)d learners completed"))
+                       completed_of=gettext("%(completed)d of %(enrolled)d learners completed"),
+                       no_learners=gettext("no learners yet"))
 
 
 def _reports_page(error: ReportError | None = None) -> str:

@@ -15,7 +15,7 @@ from .queries import UnitReportRow
 
 #: Chart geometry in viewBox units (the SVG scales to its container's width).
 _WIDTH, _BAR_WIDTH, _ROW, _LABEL_MAX = 360, 290, 40, 48
-_GREEN, _TRACK, _INK = "#0b5d3b", "#e3ebe7", "#1b1f24"
+_GREEN, _TRACK, _INK, _MUTED = "#0b5d3b", "#e3ebe7", "#1b1f24", "#4b5563"
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,8 @@ class ChartLabels:
     no_unit: str = "Tanpa unit kerja"
     no_data: str = "Belum ada data."
     completed_of: str = "%(completed)d dari %(enrolled)d peserta selesai"
+    #: Shown instead of a percentage for a unit where nobody has enrolled yet.
+    no_learners: str = "belum ada peserta"
 
 
 def _short(text: str, limit: int = _LABEL_MAX) -> str:
@@ -35,26 +37,35 @@ def _short(text: str, limit: int = _LABEL_MAX) -> str:
 
 def _spoken(row: UnitReportRow, labels: ChartLabels) -> str:
     """What a screen reader hears for one unit: name, percentage, counts."""
+    if not row.enrolled:
+        return f"{row.name or labels.no_unit}: {labels.no_learners}"
     counts = labels.completed_of % {"completed": row.completed, "enrolled": row.enrolled}
     return f"{row.name or labels.no_unit}: {row.completion_rate:.0f}% ({counts})"
 
 
 def _bar(i: int, row: UnitReportRow, labels: ChartLabels) -> list[str]:
     top = i * _ROW + 4
-    rate = max(0.0, min(100.0, row.completion_rate))
-    percent = f"{rate:.0f}%"
-    bar = round(_BAR_WIDTH * rate / 100, 1)
-    return [
+    parts = [
         '<g>',
         f'<title>{escape(_spoken(row, labels))}</title>',
         f'<text x="0" y="{top + 12}" fill="{_INK}">'
         f'{escape(_short(row.name or labels.no_unit))}</text>',
-        f'<rect x="0" y="{top + 17}" width="{_BAR_WIDTH}" height="14" rx="2" fill="{_TRACK}"/>',
-        f'<rect x="0" y="{top + 17}" width="{bar}" height="14" rx="2" fill="{_GREEN}"/>',
-        f'<text x="{_WIDTH - 2}" y="{top + 29}" text-anchor="end" fill="{_INK}" '
-        f'font-weight="bold">{percent}</text>',
-        '</g>',
     ]
+    if not row.enrolled:
+        # Nobody enrolled is not 0 %: no bar at all, a muted note in its place.
+        parts.append(f'<text x="0" y="{top + 29}" fill="{_MUTED}" font-style="italic">'
+                     f'{escape(labels.no_learners)}</text>')
+    else:
+        rate = max(0.0, min(100.0, row.completion_rate))
+        bar = round(_BAR_WIDTH * rate / 100, 1)
+        parts += [
+            f'<rect x="0" y="{top + 17}" width="{_BAR_WIDTH}" height="14" rx="2" '
+            f'fill="{_TRACK}"/>',
+            f'<rect x="0" y="{top + 17}" width="{bar}" height="14" rx="2" fill="{_GREEN}"/>',
+            f'<text x="{_WIDTH - 2}" y="{top + 29}" text-anchor="end" fill="{_INK}" '
+            f'font-weight="bold">{rate:.0f}%</text>',
+        ]
+    return parts + ['</g>']
 
 
 def unit_completion_svg(unit_rows: Iterable[UnitReportRow],

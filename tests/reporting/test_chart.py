@@ -36,11 +36,22 @@ def test_unit_chart_is_accessible_well_formed_svg(app, dataset):
     assert root.find(SVG + "title").text == "Tingkat penyelesaian kursus per unit kerja"
     assert root.get("aria-labelledby") == "unit-chart-title unit-chart-desc"
     texts = [t.text for t in root.iter(SVG + "text")]
-    assert texts == [UNITS["BKPSDM"], "0%", UNITS["DISKOMINFO"], "75%", UNITS["DISHUB"], "0%",
-                     "Tanpa unit kerja", "100%"]
+    # BKPSDM's learners have not completed (0 %); nobody in DISHUB has enrolled at all.
+    assert texts == [UNITS["BKPSDM"], "0%", UNITS["DISKOMINFO"], "75%", UNITS["DISHUB"],
+                     "belum ada peserta", "Tanpa unit kerja", "100%"]
     assert "Dinas Komunikasi dan Informatika: 75% (3 dari 4 peserta selesai)" in \
         root.find(SVG + "desc").text
     assert "<script" not in svg
+
+
+def test_a_unit_without_learners_is_not_shown_as_zero_percent():
+    rows = [UnitReportRow(enrolled=0, completed=0, code="A", name="Dinas Kosong"),
+            UnitReportRow(enrolled=5, completed=0, code="B", name="Dinas Gagal")]
+    root = parse(chart.unit_completion_svg(rows))
+    texts = [t.text for t in root.iter(SVG + "text")]
+    assert texts == ["Dinas Kosong", "belum ada peserta", "Dinas Gagal", "0%"]
+    assert root.find(SVG + "desc").text == (
+        "Dinas Kosong: belum ada peserta; Dinas Gagal: 0% (0 dari 5 peserta selesai)")
 
 
 def test_unit_chart_escapes_names_and_scales_bars():
