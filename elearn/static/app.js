@@ -29,3 +29,32 @@ function markWideTables() {
 }
 document.addEventListener("DOMContentLoaded", markWideTables);
 window.addEventListener("resize", markWideTables);
+
+// Parts of a form that apply to one choice only (quiz settings for a quiz) follow
+// that choice: <fieldset data-shown-for="kind=quiz">.
+function followChoices() {
+  document.querySelectorAll("[data-shown-for]").forEach(function (part) {
+    var rule = part.getAttribute("data-shown-for").split("=");
+    var field = part.form ? part.form.elements[rule[0]] : document.getElementsByName(rule[0])[0];
+    if (!field) return;
+    var update = function () { part.hidden = field.value !== rule[1]; };
+    field.addEventListener("change", update);
+    update();
+  });
+}
+document.addEventListener("DOMContentLoaded", followChoices);
+
+// A form marked data-warn-unsaved asks before the page is left with changes unsaved.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("form[data-warn-unsaved]").forEach(function (form) {
+    var changed = false;
+    form.addEventListener("input", function () { changed = true; });
+    form.addEventListener("change", function () { changed = true; });
+    form.addEventListener("submit", function () { changed = false; });
+    window.addEventListener("beforeunload", function (event) {
+      if (!changed) return;
+      event.preventDefault();
+      event.returnValue = "";
+    });
+  });
+});

@@ -60,3 +60,26 @@ def test_instructor_publishes_a_module_and_sees_it_rendered(course, live_server,
     expect(article.locator("strong")).to_have_text("nilai dasar")
     expect(article.locator(".admonition.tip")).to_contain_text("kebiasaan di loket")
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+
+
+def test_quiz_settings_follow_the_module_type_and_leaving_unsaved_asks_first(
+        course, live_server, page):
+    page.goto(live_server + "/login")
+    page.get_by_label("NIP atau email").fill("pengajar@demo.example")
+    page.get_by_label("Kata sandi").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.goto(live_server + "/author/courses/pelayanan-publik/modules/pengantar")
+    settings = page.locator("fieldset", has_text="Pengaturan kuis")
+    expect(settings).to_be_hidden()  # a lesson has no quiz settings
+    page.get_by_label("Jenis").select_option("quiz")
+    expect(settings).to_be_visible()
+    page.get_by_label("Jenis").select_option("lesson")
+    expect(settings).to_be_hidden()
+
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    page.get_by_label("Judul").fill("Pengantar yang diubah")
+    page.get_by_role("link", name="Penyusunan Materi").click()
+    assert dialogs == ["beforeunload"]
+    assert page.url.endswith("/modules/pengantar")  # still here, the text not lost
+    expect(page.get_by_label("Judul")).to_have_value("Pengantar yang diubah")
