@@ -22,6 +22,7 @@ from ..certificates.issue import CertificateSettings, issue_certificate
 from ..errors import N_
 from ..extensions import db
 from ..models import Course, CourseCompletion, Module, User
+from ..models.certificates import jp_credited
 from ..models.people import utcnow
 from .errors import LearningError
 from .progress import enrol, progress_map, progress_row, published_modules, reading_time_left
@@ -97,5 +98,6 @@ def jp_in_year(user: User, year: int, tz: str) -> int:
     total = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(CourseCompletion.jp), 0))
                               .where(CourseCompletion.user_id == user.id,
                                      CourseCompletion.completed_at >= start,
-                                     CourseCompletion.completed_at < end))
+                                     CourseCompletion.completed_at < end,
+                                     jp_credited(CourseCompletion.id)))
     return int(total or 0)

@@ -73,3 +73,13 @@ class Certificate(db.Model):
     def display_code(self) -> str:
         """The code in groups of four, easier to read aloud and type."""
         return "-".join(self.code[i:i + 4] for i in range(0, len(self.code), 4))
+
+
+def jp_credited(completion_id_column) -> sa.ColumnElement[bool]:
+    """SQL: a completion still earns its JP, i.e. its certificate was not revoked.
+
+    A revoked certificate takes the JP with it (dashboard and JP report alike);
+    reissuing it after a correction gives them back.
+    """
+    return ~sa.exists().where(Certificate.completion_id == completion_id_column,
+                              Certificate.status == "revoked")

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..learning.completion import year_bounds
 from ..models import CourseCompletion, Unit, User
+from ..models.certificates import jp_credited
 from .queries import BATCH, DEFAULT_TZ, unit_order
 
 
@@ -36,7 +37,8 @@ def jp_report(year: int, tz: str = DEFAULT_TZ, below_target_only: bool = False,
     start, end = year_bounds(year, tz)
     credited = (sa.select(CourseCompletion.user_id.label("user_id"),
                           sa.func.sum(CourseCompletion.jp).label("jp"))
-                .where(CourseCompletion.completed_at >= start, CourseCompletion.completed_at < end)
+                .where(CourseCompletion.completed_at >= start, CourseCompletion.completed_at < end,
+                       jp_credited(CourseCompletion.id))
                 .group_by(CourseCompletion.user_id)
                 .subquery("credited"))
     jp = sa.func.coalesce(credited.c.jp, 0)

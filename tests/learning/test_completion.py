@@ -6,13 +6,17 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from elearn.certificates.issue import CertificateSettings
+from elearn.certificates.issue import CertificateSettings, reissue, revoke
+from elearn.courses.store import save_course
 from elearn.extensions import db
 from elearn.learning import completion
 from elearn.models import Certificate, Course, CourseCompletion, User
 from elearn.models.people import as_utc
+from elearn.people.services import PersonData, create_user
 
 from ..certificates.conftest import certificate_settings, complete_course
+from ..conftest import PASSWORD
+from ..content.helpers import make_course
 
 
 def _completions(app):
@@ -51,3 +55,20 @@ def test_year_boundary_is_in_jakarta_time():
     start, end = completion.year_bounds(2026, "Asia/Jakarta")
     assert start == datetime(2025, 12, 31, 17, tzinfo=UTC)
     assert end == datetime(2026, 12, 31, 17, tzinfo=UTC)
+
+
+def test_a_revoked_certificate_takes_its_jp_off_the_dashboard_and_reissue_gives_it_back(app):
+    """JP go into personnel files: a revoked certificate's hours no longer count."""
+    with app.app_context():
+        course = save_course(make_course(slug="etika-jp")).course
+        user = create_user(PersonData(nip="199204112019031005", full_name="Andi"), PASSWORD)
+        admin = create_user(PersonData(nip="198003152005011002", full_name="Admin",
+                                       role="admin"), PASSWORD)
+        complete_course(user.id, course.id)
+        year = datetime.now(UTC).year
+        assert completion.jp_in_year(user, year, "UTC") == course.jp
+        cert = db.session.scalar(sa.select(Certificate))
+        revoke(cert, admin, "Bukan yang bersangkutan")
+        assert completion.jp_in_year(user, year, "UTC") == 0
+        reissue(cert, admin, "Keputusan dibatalkan", pattern="{seq:04d}/ELN/{year}", tz="UTC")
+        assert completion.jp_in_year(user, year, "UTC") == course.jp

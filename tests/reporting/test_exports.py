@@ -287,7 +287,7 @@ def test_jp_export(app, dataset):
     by_nip = {r[0]: r for r in rows}
     assert by_nip[ANDI] == [ANDI, "Andi Pratama Lubis", UNITS["DISKOMINFO"], "Pranata Komputer",
                             "III/a", 5, 4, "Ya"]
-    assert by_nip[BUDI][5:] == [2, 4, "Tidak"]
+    assert by_nip[BUDI][5:] == [0, 4, "Tidak"]  # his only certificate was revoked
     assert by_nip[EKA][2] is None
     data = csv_bytes(header, rows)
     parsed = {r[0]: r for r in read_csv(data)[1:]}
@@ -391,7 +391,8 @@ def test_cli_jp(app, runner, dataset, tmp_path):
     assert values == [
         (ANDI, "Andi Pratama Lubis", UNITS["DISKOMINFO"], "Pranata Komputer", "III/a", 5, 20,
          "Tidak"),
-        (BUDI, "Budi Santoso", UNITS["DISKOMINFO"], "Analis Kebijakan", "III/b", 2, 20, "Tidak")]
+        # Budi's only certificate was revoked: its JP no longer counts.
+        (BUDI, "Budi Santoso", UNITS["DISKOMINFO"], "Analis Kebijakan", "III/b", 0, 20, "Tidak")]
 
 
 def test_cli_jp_defaults_to_this_year_and_checks_the_unit(app, runner, dataset, tmp_path):

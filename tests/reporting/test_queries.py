@@ -404,7 +404,8 @@ def test_jp_report_sums_the_year_in_local_time(app, dataset):
         last_year = {r.nip: r.jp for r in jp.jp_report(2025, "Asia/Jakarta")}
         in_utc = {r.nip: r.jp for r in jp.jp_report(2025, "UTC")}
     assert {r.nip: (r.jp, r.target, r.meets_target) for r in rows} == {
-        ANDI: (5, 4, True), BUDI: (2, 4, False), FORMULA: (0, 4, False), DEDI: (0, 4, False),
+        # Budi completed Pelayanan Publik (2 JP) but its certificate was revoked: no JP.
+        ANDI: (5, 4, True), BUDI: (0, 4, False), FORMULA: (0, 4, False), DEDI: (0, 4, False),
         EKA: (3, 4, False), GITA: (0, 4, False)}  # Fajar is inactive: not listed
     assert [r.unit_code for r in rows] == ["BKPSDM", "BKPSDM", "DISKOMINFO", "DISKOMINFO",
                                            "DISHUB", None]
