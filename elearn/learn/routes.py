@@ -154,17 +154,18 @@ def module(slug, module_slug):
     index, module = find_module(module_slug, modules)
     row = None
     enrollment = progress.get_enrollment(current_user, course)
+    # One query for the outline's marks and this module's own row.
+    done = progress.progress_map(current_user, modules) if enrollment is not None else {}
     if (enrollment is not None and course.status == "published"
             and module.status == "published"):
         if _is_page_navigation():
             row = progress.open_module(current_user, course, module, enrollment)
             db.session.commit()
         else:
-            row = progress.progress_map(current_user, [module]).get(module.id)
+            row = done.get(module.id)
     context = {}
     if module.kind == "quiz":
         context = _quiz_state(course, module)
-    done = progress.progress_map(current_user, modules) if enrollment is not None else {}
     return render_template(
         "learn/module.html", course=course, module=module, row=row, modules=modules,
         done_ids={i for i, p in done.items() if p.completed_at is not None},

@@ -39,18 +39,6 @@ def _main(html: str) -> str:
     return html.split("<main", 1)[1]
 
 
-def _wrong_but_not_blank(app) -> dict:
-    return answers_for(app, correct=False)
-
-
-def _key_texts(app) -> list[str]:
-    """The visible text of every correct option and accepted answer in the quiz."""
-    texts = [SHORT_ANSWER]
-    for q in quiz_key_map(app).values():
-        texts += [re.sub("<[^>]+>", "", o["html"]) for o in q["options"] if o["correct"]]
-    return texts
-
-
 # -- review policy -------------------------------------------------------------------
 
 def test_a_failed_attempt_with_attempts_left_reveals_no_answer_under_the_default_policy(
