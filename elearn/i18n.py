@@ -99,3 +99,4 @@ def init_i18n(app: Flask, babel: Babel) -> None:
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(catalog_directory(app))
     babel.init_app(app, locale_selector=select_locale)
+

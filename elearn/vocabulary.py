@@ -1,5 +1,6 @@
 """The platform's fixed vocabularies, in one place: competencies, levels,
 module kinds, quiz review policies, publication and certificate statuses,
+reasons for revoking a certificate,
 roles and employment statuses.
 
 Each vocabulary maps the value stored in the database (and written in course
@@ -39,6 +40,15 @@ PUBLICATION_LABELS = {"draft": N_("Draft"), "published": N_("Published")}
 #: Status of a certificate; a replaced one is history, superseded by its correction.
 CERTIFICATE_STATUS_LABELS = {
     "valid": N_("Valid"), "revoked": N_("Revoked"), "replaced": N_("Replaced")}
+#: Why a certificate was revoked: the category shown on its public verification
+#: page (the admin's own words stay in the audit log).
+REVOKE_CATEGORY_LABELS = {
+    "data_error": N_("Wrong data on the certificate"),
+    "requirements_not_met": N_("Training requirements not met"),
+    "dishonesty": N_("Dishonesty in the assessment"),
+    "duplicate": N_("Issued twice"),
+    "other": N_("Other reason"),
+}
 #: Role on the platform.
 ROLE_LABELS = {"learner": N_("Learner"), "instructor": N_("Instructor"), "admin": N_("Admin")}
 #: Employment status (status kepegawaian); the Indonesian terms in every language.
@@ -52,6 +62,7 @@ REVIEW_POLICIES = tuple(REVIEW_POLICY_LABELS)
 DEFAULT_REVIEW_POLICY = "after_pass"
 PUBLICATION_STATUSES = tuple(PUBLICATION_LABELS)
 CERTIFICATE_STATUSES = tuple(CERTIFICATE_STATUS_LABELS)
+REVOKE_CATEGORIES = tuple(REVOKE_CATEGORY_LABELS)
 ROLES = tuple(ROLE_LABELS)
 EMPLOYMENT_STATUSES = tuple(EMPLOYMENT_STATUS_LABELS)
 
@@ -67,6 +78,7 @@ VOCABULARIES: dict[str, dict[str, str]] = {
     "review_policy": REVIEW_POLICY_LABELS,
     "publication": PUBLICATION_LABELS,
     "certificate_status": CERTIFICATE_STATUS_LABELS,
+    "revoke_category": REVOKE_CATEGORY_LABELS,
     "role": ROLE_LABELS,
     "employment_status": EMPLOYMENT_STATUS_LABELS,
 }

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+from flask_babel import force_locale
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,3 +29,26 @@ def test_every_ui_string_has_an_indonesian_translation():
         if msgid not in translated:
             missing.add(msgid)
     assert not missing, f"untranslated (run make extract-messages): {sorted(missing)}"
+
+
+def test_every_form_speaks_the_reader_language_through_the_platform_catalog(app):
+    """WTForms has no Indonesian catalog: every form derives from elearn.forms.Form."""
+    from flask_wtf import FlaskForm
+
+    from elearn.forms import Form
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    ours = [f for f in subclasses(FlaskForm) if f.__module__.startswith("elearn.")]
+    assert len(ours) > 10
+    assert [f.__qualname__ for f in ours if not issubclass(f, Form)] == []
+    with app.test_request_context(), force_locale("id"):
+        from elearn.admin.forms import RevokeForm
+
+        form = RevokeForm(prefix="revoke", formdata=None, meta={"csrf": False})
+        form.category.data = "bosan"
+        form.validate()
+        assert form.category.errors == ["Pilihan tidak valid."]

@@ -20,6 +20,7 @@ CHECKS = [
     ("modules", "kind_known", vocabulary.MODULE_KINDS),
     ("modules", "review_policy_known", vocabulary.REVIEW_POLICIES),
     ("certificates", "status_known", vocabulary.CERTIFICATE_STATUSES),
+    ("certificates", "revoke_category_known", vocabulary.REVOKE_CATEGORIES),
     ("users", "role_known", vocabulary.ROLES),
     ("users", "status_known", vocabulary.EMPLOYMENT_STATUSES),
 ]

@@ -2,12 +2,12 @@ from collections.abc import Callable
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ..forms import Form
 from ..people import rules
 from ..people.errors import Message
 from ..people.rules import PersonData
@@ -21,7 +21,7 @@ class Rule:
     input, as WTForms' Length would put it.
     """
 
-    def __init__(self, check: Callable[[FlaskForm, str], list[Message]],
+    def __init__(self, check: Callable[[Form, str], list[Message]],
                  maxlength: int | None = None):
         self.check = check
         self.field_flags = {"maxlength": maxlength} if maxlength else {}
@@ -40,14 +40,22 @@ def person_rule(name: str) -> Rule:
                 rules.MAX_LENGTHS.get(name))
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     reason = TextAreaField(_l("Reason (kept in the audit log)"), validators=[
         DataRequired(message=_l("Give a reason.")), Length(max=1000)], render_kw={"rows": 3})
     confirm = BooleanField(_l("I have checked this; it cannot be undone."), validators=[
         DataRequired(message=_l("Tick the box to confirm."))])
 
 
-class PersonForm(FlaskForm):
+class RevokeForm(ReasonForm):
+    category = SelectField(
+        _l("Reason category (shown on the verification page)"),
+        choices=[SelectChoice("", _l("— choose —"))]
+        + [SelectChoice(*c) for c in choices("revoke_category", _l)],
+        validators=[DataRequired(message=_l("Choose a category."))])
+
+
+class PersonForm(Form):
     nip = StringField(_l("NIP"), validators=[DataRequired(message=_l("Enter the NIP.")),
                                              person_rule("nip")],
                       render_kw={"inputmode": "numeric", "autocomplete": "off"})
@@ -78,7 +86,7 @@ class PersonForm(FlaskForm):
                           place_of_birth=self.place_of_birth.data).cleaned()
 
 
-class UnitForm(FlaskForm):
+class UnitForm(Form):
     code = StringField(_l("Code"), validators=[
         DataRequired(message=_l("Enter a code.")),
         Rule(lambda _form, value: rules.new_unit_code_problems(value),
@@ -88,20 +96,20 @@ class UnitForm(FlaskForm):
     parent = SelectField(_l("Part of (optional)"), choices=[])
 
 
-class AssignmentForm(FlaskForm):
+class AssignmentForm(Form):
     course = SelectField(_l("Course"), choices=[])
     unit_code = SelectField(_l("Unit"), choices=[])
     nip = StringField(_l("or one person's NIP"), validators=[Optional()])
     due_date = DateField(_l("Due date (optional)"), validators=[Optional()])
 
 
-class ImportUploadForm(FlaskForm):
+class ImportUploadForm(Form):
     archive = FileField(_l("Staff file (.csv or .xlsx)"), validators=[
         FileRequired(message=_l("Choose a file.")),
         FileAllowed(["csv", "xlsx"], message=_l("Only .csv and .xlsx files can be imported."))])
 
 
-class ImportApplyForm(FlaskForm):
+class ImportApplyForm(Form):
     initial_password = StringField(_l("Initial password for new accounts"),
                                    validators=[Optional()],
                                    description=_l("New accounts must change it at first "

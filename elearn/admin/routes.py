@@ -19,7 +19,7 @@ from ..people import directory, management
 from ..people.errors import PeopleError
 from ..vocabulary import CERTIFICATE_STATUSES
 from . import bp
-from .forms import PersonForm, ReasonForm, UnitForm
+from .forms import PersonForm, ReasonForm, RevokeForm, UnitForm
 
 
 @bp.route("/")
@@ -216,7 +216,7 @@ def _certificate(cert_id: int) -> Certificate:
 def certificate(cert_id):
     """One certificate, with revoke and reissue (each needs a reason)."""
     cert = _certificate(cert_id)
-    forms = {"revoke": ReasonForm(prefix="revoke"), "reissue": ReasonForm(prefix="reissue")}
+    forms = {"revoke": RevokeForm(prefix="revoke"), "reissue": ReasonForm(prefix="reissue")}
     action = request.form.get("action", "")
     form = forms.get(action)
     if form is not None and form.validate_on_submit():
@@ -224,7 +224,7 @@ def certificate(cert_id):
         settings = issue.CertificateSettings.from_config(current_app.config)
         try:
             if action == "revoke":
-                issue.revoke(cert, current_user, reason)
+                issue.revoke(cert, current_user, reason, form.category.data)
                 db.session.commit()
                 flash(_("Certificate %(number)s revoked.", number=cert.number), "success")
             else:

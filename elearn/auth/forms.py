@@ -1,11 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 from wtforms.widgets import PasswordInput
 
+from ..forms import Form
 
-class LoginForm(FlaskForm):
+
+class LoginForm(Form):
     identifier = StringField(
         _l("NIP or email"),
         validators=[DataRequired(message=_l("Enter your NIP or email.")), Length(max=254)],
@@ -25,7 +26,7 @@ class LoginForm(FlaskForm):
 KEPT = PasswordInput(hide_value=False)
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(
         _l("Current password"),
         validators=[DataRequired(message=_l("Enter your current password."))],
@@ -51,7 +52,7 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField(_l("Save password"))
 
 
-class SignOutEverywhereForm(FlaskForm):
+class SignOutEverywhereForm(Form):
     sure = BooleanField(
         _l("Yes, sign me out of every device, this one included."),
         validators=[DataRequired(message=_l("Tick the box to confirm."))],
@@ -59,7 +60,7 @@ class SignOutEverywhereForm(FlaskForm):
     submit = SubmitField(_l("Sign out of all devices"))
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(Form):
     """A form with only a CSRF token, for button-only POSTs."""
 
     submit = SubmitField(_l("Send"))

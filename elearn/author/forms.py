@@ -1,17 +1,17 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from ..forms import Form
 from ..vocabulary import DEFAULT_REVIEW_POLICY, choices
 
 SLUG_RULE = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
                    message=_l("Use lower-case letters, digits and single hyphens."))
 
 
-class CourseForm(FlaskForm):
+class CourseForm(Form):
     slug = StringField(_l("Short name (slug)"), validators=[Optional(), Length(max=100), SLUG_RULE],
                        description=_l("Part of the address, e.g. pelayanan-publik. "
                                       "It cannot be changed later."))
@@ -47,7 +47,7 @@ class CourseForm(FlaskForm):
 REVIEW_CHOICES = [SelectChoice(*choice) for choice in choices("review_policy", _l)]
 
 
-class ModuleForm(FlaskForm):
+class ModuleForm(Form):
     slug = StringField(_l("Short name (slug)"), validators=[Optional(), Length(max=90),
                                                             SLUG_RULE],
                        description=_l("Part of the address, e.g. standar-pelayanan. "
@@ -85,7 +85,7 @@ class ModuleForm(FlaskForm):
     body = TextAreaField(_l("Content (Markdown)"), render_kw={"class": "editor", "rows": 20})
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     archive = FileField(_l("Zipped course folder"), validators=[
         FileRequired(message=_l("Choose a .zip file.")),
         FileAllowed(["zip"], message=_l("Only .zip files can be uploaded."))])

@@ -26,6 +26,7 @@ from ..models import Certificate, CertificateSequence, CourseCompletion, User
 from ..models.audit import record
 from ..models.people import as_utc, utcnow
 from ..people.nip import birth_date_from_nip
+from ..vocabulary import REVOKE_CATEGORIES
 
 _CODE_CHARS = re.compile(r"[^A-Z2-7]")
 # Characters people confuse when typing a base32 code.
@@ -131,14 +132,19 @@ def find_by_code(typed: str) -> Certificate | None:
     return db.session.scalar(sa.select(Certificate).where(Certificate.code == code))
 
 
-def revoke(cert: Certificate, actor: User, reason: str) -> None:
+def revoke(cert: Certificate, actor: User, reason: str, category: str) -> None:
+    """Revoke a valid certificate. ``category`` (vocabulary.REVOKE_CATEGORIES) is shown
+    on the public verification page; ``reason``, the admin's own words, is not."""
     if cert.status != "valid":
         raise CertificateError(N_("Only a valid certificate can be revoked."))
+    if category not in REVOKE_CATEGORIES:
+        raise CertificateError(N_("Choose why the certificate is revoked."))
     cert.status = "revoked"
     cert.revoked_at = utcnow()
     cert.revoke_reason = reason
+    cert.revoke_category = category
     record(actor, "certificate.revoke", f"certificate {cert.number}", reason=reason,
-           certificate_id=cert.id, user_nip=cert.nip)
+           certificate_id=cert.id, user_nip=cert.nip, category=category)
     db.session.flush()
 
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..vocabulary import CERTIFICATE_STATUSES
+from ..vocabulary import CERTIFICATE_STATUSES, REVOKE_CATEGORIES
 from .learning import CourseCompletion
 from .people import User, utcnow
 
@@ -28,6 +28,11 @@ class Certificate(db.Model):
     __tablename__ = "certificates"
     __table_args__ = (
         sa.CheckConstraint(sa.column("status").in_(CERTIFICATE_STATUSES), name="status_known"),
+        sa.CheckConstraint(sa.column("revoke_category").in_(REVOKE_CATEGORIES),
+                           name="revoke_category_known"),
+        # A revoked certificate always says why, by category, on its public page.
+        sa.CheckConstraint("status <> 'revoked' OR revoke_category IS NOT NULL",
+                           name="revoked_has_category"),
         sa.UniqueConstraint("year", "seq", name="uq_certificates_year_seq"),
         # One current certificate per learner and course; replaced ones are history.
         sa.Index("uq_certificates_current", "user_id", "course_id", unique=True,
@@ -50,6 +55,8 @@ class Certificate(db.Model):
     issued_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     revoke_reason: Mapped[str | None] = mapped_column(sa.Text)
+    #: One of vocabulary.REVOKE_CATEGORIES; public, unlike the reason.
+    revoke_category: Mapped[str | None] = mapped_column(sa.String(30))
     replaced_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("certificates.id", ondelete="SET NULL"))
     # The facts printed on the certificate, as they were when it was issued.

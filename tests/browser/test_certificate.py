@@ -66,6 +66,7 @@ def test_certificate_download_verify_and_revoke(quiz, live_server, browser, tmp_
     admin.goto(live_server + "/admin/certificates")
     admin.locator("table a").first.click()
     admin.get_by_text("Cabut sertifikat ini").click()
+    admin.locator("#revoke-category").select_option("requirements_not_met")
     admin.locator("#revoke-reason").fill("Peserta tidak mengikuti pelatihan sendiri")
     admin.locator("#revoke-confirm").check()
     admin.get_by_role("button", name="Cabut", exact=True).click()
@@ -75,6 +76,7 @@ def test_certificate_download_verify_and_revoke(quiz, live_server, browser, tmp_
     visitor.goto(url)
     expect(visitor.get_by_role("heading", name=re.compile("Sertifikat ini dicabut pada"))
            ).to_be_visible()
+    expect(visitor.get_by_text("Alasan: Persyaratan pelatihan tidak terpenuhi")).to_be_visible()
     anyone.close()
 
 

@@ -7,14 +7,16 @@ import pytest
 import sqlalchemy as sa
 
 from elearn.certificates.issue import (
+    CertificateError,
     issue_certificate,
     mask_nip,
     new_code,
     next_number,
     normalize_code,
+    revoke,
 )
 from elearn.extensions import db
-from elearn.models import Certificate, CertificateSequence, CourseCompletion
+from elearn.models import Certificate, CertificateSequence, CourseCompletion, User
 
 from .conftest import complete_course
 
@@ -87,3 +89,19 @@ def test_typed_codes_are_normalised():
 
 def test_nip_is_masked_for_the_public():
     assert mask_nip("199204112019031005") == "1992**********1005"
+
+
+def test_a_revocation_needs_a_known_category_and_the_database_insists(app, completed):
+    with app.app_context():
+        cert = db.session.scalar(sa.select(Certificate))
+        admin = db.session.scalar(sa.select(User))
+        with pytest.raises(CertificateError):
+            revoke(cert, admin, "Alasan", "bosan")
+        assert cert.status == "valid"
+        revoke(cert, admin, "Data salah ketik", "data_error")
+        db.session.commit()
+        assert (cert.status, cert.revoke_category) == ("revoked", "data_error")
+        # Past the service, the database still refuses a revocation without a category.
+        with pytest.raises(sa.exc.IntegrityError):
+            db.session.execute(sa.update(Certificate).values(revoke_category=None))
+        db.session.rollback()

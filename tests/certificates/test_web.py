@@ -78,10 +78,12 @@ def _admin(app, make_user):
     return _signed_in(app, admin.nip, admin.password)
 
 
-def _act(client, cert_id, action, reason="Data jabatan salah", confirm=True):
+def _act(client, cert_id, action, reason="Data jabatan salah", confirm=True,
+         category="requirements_not_met"):
     url = f"/admin/certificates/{cert_id}"
     token = csrf_token(client.get(url).get_data(as_text=True))
-    data = {"action": action, f"{action}-csrf_token": token, f"{action}-reason": reason}
+    data = {"action": action, f"{action}-csrf_token": token, f"{action}-reason": reason,
+            f"{action}-category": category}
     if confirm:
         data[f"{action}-confirm"] = "y"
     return client.post(url, data=data)
@@ -95,15 +97,25 @@ def test_admin_revokes_with_a_reason_and_the_audit_log_records_it(app, completed
     unconfirmed = _act(admin, cert_id, "revoke", confirm=False)
     assert "Centang kotak ini untuk mengonfirmasi." in unconfirmed.get_data(as_text=True)
     assert _act(admin, cert_id, "revoke", reason="").status_code == 200  # reason required
+    no_category = _act(admin, cert_id, "revoke", category="")
+    assert "Pilih kategori." in no_category.get_data(as_text=True)
+    unknown = _act(admin, cert_id, "revoke", category="bosan")
+    # WTForms' own message, in the reader's language too.
+    assert unknown.status_code == 200 and "Pilihan tidak valid." in unknown.get_data(
+        as_text=True)
     assert _act(admin, cert_id, "revoke").status_code == 302
     with app.app_context():
         cert = db.session.get(Certificate, cert_id)
         assert cert.status == "revoked" and cert.revoke_reason == "Data jabatan salah"
+        assert cert.revoke_category == "requirements_not_met"
         entry = db.session.scalar(sa.select(AuditEntry))
         assert entry.action == "certificate.revoke" and entry.reason == "Data jabatan salah"
         assert entry.actor.role == "admin"
     public = app.test_client().get(f"/verify/{code}").get_data(as_text=True)
     assert "Sertifikat ini dicabut pada" in public
+    # The category is public; the admin's own words are not.
+    assert "Alasan: Persyaratan pelatihan tidak terpenuhi" in public
+    assert "Data jabatan salah" not in public
     owner = _signed_in(app, NIP)
     assert owner.get(f"/certificates/{code}.pdf").status_code == 410
     assert "tidak berlaku lagi" in owner.get("/").get_data(as_text=True)

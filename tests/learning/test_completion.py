@@ -68,7 +68,7 @@ def test_a_revoked_certificate_takes_its_jp_off_the_dashboard_and_reissue_gives_
         year = datetime.now(UTC).year
         assert completion.jp_in_year(user, year, "UTC") == course.jp
         cert = db.session.scalar(sa.select(Certificate))
-        revoke(cert, admin, "Bukan yang bersangkutan")
+        revoke(cert, admin, "Bukan yang bersangkutan", "requirements_not_met")
         assert completion.jp_in_year(user, year, "UTC") == 0
         reissue(cert, admin, "Keputusan dibatalkan", pattern="{seq:04d}/ELN/{year}", tz="UTC")
         assert completion.jp_in_year(user, year, "UTC") == course.jp

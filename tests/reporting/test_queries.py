@@ -168,7 +168,7 @@ def build_dataset(app, monkeypatch) -> dict:
         reissue(cert, admin, "Nama diperbaiki", pattern=PATTERN, tz="Asia/Jakarta")
         cert = db.session.scalar(sa.select(Certificate).where(
             Certificate.user_id == ids[BUDI], Certificate.course_id == pelayanan.id))
-        revoke(cert, admin, "Kecurangan")
+        revoke(cert, admin, "Kecurangan", "dishonesty")
         db.session.commit()
 
         numbers = {}
