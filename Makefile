@@ -31,7 +31,7 @@ translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --statistics -d elearn/translations
 
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o elearn/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k N_plural:1,2 -o elearn/translations/messages.pot .
 	$(BIN)/pybabel update -i elearn/translations/messages.pot -d elearn/translations
 
 run: install

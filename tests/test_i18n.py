@@ -20,7 +20,7 @@ def test_every_ui_string_has_an_indonesian_translation():
     }
     method_map = [("elearn/**.py", "python"), ("elearn/templates/**.html", "jinja2")]
     keywords = {"_": None, "_l": None, "N_": None, "gettext": None, "lazy_gettext": None,
-                "ngettext": (1, 2)}
+                "ngettext": (1, 2), "N_plural": (1, 2)}
     missing = set()
     for _file, _line, message, _comments, _ctx in extract_from_dir(
         str(ROOT), method_map, keywords=keywords
@@ -52,3 +52,19 @@ def test_every_form_speaks_the_reader_language_through_the_platform_catalog(app)
         form.category.data = "bosan"
         form.validate()
         assert form.category.errors == ["Pilihan tidak valid."]
+
+
+def test_wtforms_plural_messages_are_formatted_by_wtforms(app):
+    """A Length error without our own message is looked up, then formatted (no 500)."""
+    from wtforms import StringField
+    from wtforms.validators import Length
+
+    from elearn.forms import Form
+
+    class Short(Form):
+        name = StringField(validators=[Length(max=3)])
+
+    with app.test_request_context(), force_locale("id"):
+        form = Short(formdata=None, meta={"csrf": False}, data={"name": "panjang"})
+        assert not form.validate()
+        assert form.name.errors == ["Paling banyak 3 karakter."]
