@@ -13,7 +13,7 @@ from elearn.extensions import db
 from elearn.learning.assignments import assign
 from elearn.models import Assignment, Certificate, Course, Unit, User
 
-from ..reporting.test_queries import ANDI, GITA, build_dataset
+from ..reporting.test_queries import ANDI, FORMULA, GITA, build_dataset
 from .conftest import LAPTOP, PHONE
 from .helpers import sign_in
 
@@ -28,12 +28,14 @@ STAFF = ("NIP;Nama;Email;Unit_Kode;Jabatan;Golongan;Role\n"
 
 @pytest.fixture
 def admin_pages(app, monkeypatch) -> list[str]:
-    """Every admin page, each with rows to show: people, units, completions, certificates
-    (one revoked, one reissued), a unit and a personal assignment, audit entries."""
+    """Every admin page, each with rows to show: people (one named by a long formula),
+    units, completions, certificates (one revoked, one reissued), a unit and a personal
+    assignment, audit entries."""
     data = build_dataset(app, monkeypatch)
     with app.app_context():
         gita = db.session.scalar(sa.select(User).where(User.nip == GITA))
         andi = db.session.scalar(sa.select(User).where(User.nip == ANDI))
+        formula = db.session.scalar(sa.select(User.id).where(User.nip == FORMULA))
         course = db.session.get(Course, data["pelayanan"])
         unit = db.session.scalar(sa.select(Unit).where(Unit.code == "DISKOMINFO"))
         assign(course, unit=unit, due_date=None, actor=gita)
@@ -41,7 +43,8 @@ def admin_pages(app, monkeypatch) -> list[str]:
         db.session.commit()
         assignment = db.session.scalar(sa.select(Assignment.id).order_by(Assignment.id))
         cert = db.session.scalar(sa.select(Certificate.id).order_by(Certificate.id))
-    return ["/admin/users", "/admin/users/new", f"/admin/users/{andi.id}", "/admin/units",
+    return ["/admin/users", "/admin/users/new", f"/admin/users/{andi.id}",
+            f"/admin/users/{formula}", "/admin/units",
             "/admin/units/new", f"/admin/units/{unit.id}", "/admin/import", "/admin/assignments",
             f"/admin/assignments/{assignment}", "/admin/reports", "/admin/reports/jp?year=2026",
             "/admin/certificates", f"/admin/certificates/{cert}", "/admin/audit"]
