@@ -16,6 +16,7 @@ function markWideTables() {
   if (!hint) return;
   document.querySelectorAll(".prose table, .table-wrap").forEach(function (table) {
     var wide = table.scrollWidth > table.clientWidth + 1;
+    table.classList.toggle("wide", wide);
     var shown = table.previousElementSibling &&
       table.previousElementSibling.classList.contains("scroll-hint");
     if (wide && !shown) {
