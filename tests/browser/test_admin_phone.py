@@ -50,6 +50,11 @@ def admin_pages(app, monkeypatch) -> list[str]:
             "/admin/certificates", f"/admin/certificates/{cert}", "/admin/audit"]
 
 
+CARDS_OVERFLOWING = """() => [...document.querySelectorAll('main .card')]
+  .filter(card => card.scrollWidth > card.clientWidth + 1)
+  .map(card => card.outerHTML.slice(0, 80))"""
+
+
 def _phone(browser, live_server):
     context = browser.new_context(viewport=PHONE, locale="id-ID")
     page = context.new_page()
@@ -76,6 +81,7 @@ def test_every_admin_page_fits_a_phone_with_the_menu_folded(admin_pages, live_se
     for path in pages:
         page.goto(path if path.startswith("http") else live_server + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
+        assert page.evaluate(CARDS_OVERFLOWING) == [], path  # nor past the edge of a card
         menu = page.locator("nav.subnav")
         expect(menu.locator("summary"), path).to_contain_text("Menu admin")
         expect(menu.get_by_role("link").first, path).to_be_hidden()
