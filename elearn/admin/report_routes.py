@@ -112,8 +112,16 @@ def jp_report():
     return _jp_page(_jp_filters())
 
 
+def _csv_style() -> exports.CsvStyle:
+    """``?delimiter=semicolon`` (for Excel set to Indonesian) or comma, the default."""
+    style = exports.CSV_STYLES.get(request.args.get("delimiter") or "comma")
+    if style is None:
+        abort(400)
+    return style
+
+
 def _csv(filename: str, header, rows) -> Response:
-    response = Response(stream_with_context(exports.stream_csv(header, rows)),
+    response = Response(stream_with_context(exports.stream_csv(header, rows, _csv_style())),
                         content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -30,6 +30,13 @@ from ..reporting.filters import (
 reports_cli = AppGroup("reports", help="Export completion lists and JP reports.")
 
 FORMAT = click.Choice(["csv", "xlsx"], case_sensitive=False)
+DELIMITERS = {",": exports.COMMA, ";": exports.SEMICOLON}
+
+
+delimiter_option = click.option(
+    "--delimiter", type=click.Choice(sorted(DELIMITERS)), default=",", show_default=True,
+    help="CSV field separator: ';' (with decimal commas) opens straight into columns in "
+         "Excel set to Indonesian.")
 
 
 def _checked(parse: Callable[..., Any], *args) -> Any:
@@ -108,12 +115,14 @@ class _Counted:
             yield row
 
 
-def _export(fmt: str, output: str, header, rows) -> int:
+def _export(fmt: str, output: str, header, rows, delimiter: str = ",") -> int:
+    if delimiter != "," and fmt.lower() != "csv":
+        raise click.UsageError("--delimiter applies to --format csv only.")
     counted = _Counted(rows)
 
     def write(fh) -> None:
         if fmt.lower() == "csv":
-            for chunk in exports.stream_csv(header, counted):
+            for chunk in exports.stream_csv(header, counted, DELIMITERS[delimiter]):
                 fh.write(chunk)
         else:
             exports.write_xlsx(header, counted, fh)
@@ -128,24 +137,26 @@ def _tz() -> str:
 
 @reports_cli.command("completions")
 @click.option("--format", "fmt", type=FORMAT, required=True, help="csv or xlsx.")
+@delimiter_option
 @filter_options()
 @_output_option("File to write.")
-def completions_command(fmt, course, unit, status, date_from, date_to, output):
+def completions_command(fmt, delimiter, course, unit, status, date_from, date_to, output):
     """The completion list: one row per learner and course."""
     filters = _filters(course, unit, status, date_from, date_to)
     count = _export(fmt, output, exports.COMPLETION_HEADER,
-                    exports.completion_export_rows(filters, tz=_tz()))
+                    exports.completion_export_rows(filters, tz=_tz()), delimiter)
     click.echo(f"Wrote {count} rows to {output}.")
 
 
 @reports_cli.command("jp")
 @click.option("--format", "fmt", type=FORMAT, required=True, help="csv or xlsx.")
+@delimiter_option
 @click.option("--year", default=None, metavar="YYYY",
               help="Calendar year (default: this year in the configured time zone).")
 @click.option("--unit", default=None, help="Only this unit (code).")
 @click.option("--below-target", is_flag=True, help="Only people below the yearly JP target.")
 @_output_option("File to write.")
-def jp_command(fmt, year, unit, below_target, output):
+def jp_command(fmt, delimiter, year, unit, below_target, output):
     """Every active ASN's JP in a year against the yearly target."""
     filters = _checked(parse_jp_filters, {"year": year, "unit": unit,
                                            "below": "1" if below_target else ""}, _tz())
@@ -153,19 +164,21 @@ def jp_command(fmt, year, unit, below_target, output):
                                      below_target_only=filters.below_target_only,
                                      unit_code=filters.unit,
                                      target=current_app.config["YEARLY_JP_TARGET"])
-    count = _export(fmt, output, header, rows)
+    count = _export(fmt, output, header, rows, delimiter)
     click.echo(f"Wrote {count} rows to {output}.")
 
 
 @reports_cli.command("siasn")
 @click.option("--format", "fmt", type=FORMAT, required=True, help="csv or xlsx.")
+@delimiter_option
 @filter_options(with_status=False)
 @_output_option("File to write.")
-def siasn_command(fmt, course, unit, date_from, date_to, output):
+def siasn_command(fmt, delimiter, course, unit, date_from, date_to, output):
     """Completions in the columns of the SIASN course history."""
     filters = _filters(course, unit, None, date_from, date_to)
     count = _export(fmt, output, exports.SIASN_HEADER,
-                    exports.siasn_rows(filters, current_app.config["AGENCY_NAME"], tz=_tz()))
+                    exports.siasn_rows(filters, current_app.config["AGENCY_NAME"], tz=_tz()),
+                    delimiter)
     click.echo(f"Wrote {count} rows to {output}.")
 
 

@@ -13,6 +13,14 @@ characters are removed first (``clean_text``), then:
   their 18 digits;
 - in CSV, which has no cell types, text a spreadsheet would run gets a leading
   ``'`` (``neutralize``), checked after the cleaning.
+
+CSV comes in two styles (``CsvStyle``): comma-separated with a decimal point
+(``COMMA``, for other programs and Excel in English), and semicolon-separated
+with a decimal comma (``SEMICOLON``): Excel set to Indonesian uses ``;`` as its
+list separator, opens that file straight into columns and reads ``40,5`` as a
+number. No ``sep=;`` first line: other programs (LibreOffice, SIASN, Python's
+csv) would read it as a data row, and Excel does not reliably keep honouring the
+UTF-8 BOM when it is there.
 """
 
 from __future__ import annotations
@@ -22,7 +30,7 @@ import io
 import logging
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from os import PathLike
 from typing import IO, Any
@@ -75,6 +83,20 @@ DATE_FORMAT = "dd-mm-yyyy"
 CSV_CHUNK_ROWS = 200
 
 
+@dataclass(frozen=True)
+class CsvStyle:
+    """How a CSV separates its fields and writes the decimals of a number."""
+
+    delimiter: str = ","
+    decimal: str = "."
+
+
+COMMA = CsvStyle()
+SEMICOLON = CsvStyle(delimiter=";", decimal=",")
+#: Styles by the name the web (``?delimiter=``) uses.
+CSV_STYLES = {"comma": COMMA, "semicolon": SEMICOLON}
+
+
 def neutralize(value: Any) -> Any:
     """Guard against formula injection: text a spreadsheet would run gets a leading ``'``.
 
@@ -91,7 +113,7 @@ def clean_text(value: str) -> str:
     return CONTROL_CHARACTERS_WITH_C1.sub("", value)
 
 
-def _csv_text(value: Any) -> str:
+def _csv_text(value: Any, style: CsvStyle = COMMA) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -100,24 +122,28 @@ def _csv_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, bool):
         return YES if value else NO
+    if isinstance(value, float):
+        return str(value).replace(".", style.decimal)
     return neutralize(clean_text(value)) if isinstance(value, str) else str(value)
 
 
-def stream_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[bytes]:
+def stream_csv(header: Sequence[str], rows: Iterable[Sequence[Any]],
+               style: CsvStyle = COMMA) -> Iterator[bytes]:
     """The rows as CSV bytes, chunk by chunk: UTF-8 with BOM (Excel), CRLF, quoted as needed.
 
-    Dates are ``YYYY-MM-DD`` and times ``YYYY-MM-DD HH:MM``; text is neutralized.
+    Fields are separated and decimals written as ``style`` says; dates are
+    ``YYYY-MM-DD`` and times ``YYYY-MM-DD HH:MM``; text is neutralized.
     Suitable for ``Response(stream_with_context(stream_csv(...)))``.
     """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([_csv_text(h) for h in header])
+    writer = csv.writer(buffer, delimiter=style.delimiter, lineterminator="\r\n")
+    writer.writerow([_csv_text(h, style) for h in header])
     yield b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
     buffer.seek(0)
     buffer.truncate()
     pending = 0
     for row in rows:
-        writer.writerow([_csv_text(v) for v in row])
+        writer.writerow([_csv_text(v, style) for v in row])
         pending += 1
         if pending >= CSV_CHUNK_ROWS:
             yield buffer.getvalue().encode("utf-8")

@@ -9,12 +9,14 @@ document.addEventListener("submit", function (event) {
   form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
 });
 
-// A lesson table wider than the screen scrolls inside its box: say so above it.
+// A table wider than the screen scrolls inside its box (a lesson table itself, any
+// other table in its .table-wrap): say so above it.
 function markWideTables() {
   var hint = document.body.getAttribute("data-table-hint");
   if (!hint) return;
-  document.querySelectorAll(".prose table").forEach(function (table) {
+  document.querySelectorAll(".prose table, .table-wrap").forEach(function (table) {
     var wide = table.scrollWidth > table.clientWidth + 1;
+    table.classList.toggle("wide", wide);
     var shown = table.previousElementSibling &&
       table.previousElementSibling.classList.contains("scroll-hint");
     if (wide && !shown) {
@@ -29,6 +31,14 @@ function markWideTables() {
 }
 document.addEventListener("DOMContentLoaded", markWideTables);
 window.addEventListener("resize", markWideTables);
+
+// Menus marked data-open-wide are open on a laptop. style.css does it with
+// ::details-content; where a browser does not know that selector, open them here.
+document.addEventListener("DOMContentLoaded", function () {
+  if (window.CSS && CSS.supports && CSS.supports("selector(::details-content)")) return;
+  if (!window.matchMedia("(min-width: 48rem)").matches) return;
+  document.querySelectorAll("details[data-open-wide]").forEach(function (menu) { menu.open = true; });
+});
 
 // Parts of a form that apply to one choice only (quiz settings for a quiz) follow
 // that choice: <fieldset data-shown-for="kind=quiz">.

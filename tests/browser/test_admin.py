@@ -59,7 +59,7 @@ def test_admin_imports_staff_assigns_a_course_and_downloads_completions(demo, li
 
     page.goto(live_server + "/admin/reports")
     with page.expect_download() as info:
-        page.get_by_role("button", name="Penyelesaian CSV").click()
+        page.get_by_role("button", name="Penyelesaian CSV", exact=True).click()
     path = tmp_path / "penyelesaian.csv"
     info.value.save_as(path)
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
