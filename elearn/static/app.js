@@ -30,6 +30,21 @@ function markWideTables() {
 document.addEventListener("DOMContentLoaded", markWideTables);
 window.addEventListener("resize", markWideTables);
 
+// A box that scrolls sideways (a wide lesson table, a .table-wrap) must be reachable
+// by keyboard, or its hidden columns are out of reach without a mouse (WCAG 2.1.1;
+// axe: scrollable-region-focusable). It joins the tab order only while it scrolls.
+function focusScrollBoxes() {
+  document.querySelectorAll(".prose table, .table-wrap").forEach(function (box) {
+    if (box.scrollWidth > box.clientWidth + 1) {
+      box.tabIndex = 0;
+    } else {
+      box.removeAttribute("tabindex");
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", focusScrollBoxes);
+window.addEventListener("resize", focusScrollBoxes);
+
 // Parts of a form that apply to one choice only (quiz settings for a quiz) follow
 // that choice: <fieldset data-shown-for="kind=quiz">.
 function followChoices() {
