@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
@@ -65,7 +65,7 @@ RUN_AXE = """async (tags) => {
 class Checked:
     """One page as a role saw it in one language."""
 
-    url: str  # path and query; a POST result is named "POST <path> (<what>)"
+    url: str  # path and query, then "(what)" for a state a POST step reached
     scroll_width: int
     violations: list[str] | None  # None when axe-core is not installed
 
@@ -100,7 +100,8 @@ def seed_demo(app) -> str:
         complete_course_if_done(learner, courses[COMPLETED],
                                 CertificateSettings.from_config(app.config))
         unit = db.session.scalar(sa.select(Unit).where(Unit.code == "DISKOMINFO"))
-        assign(courses[ASSIGNED], unit=unit, due_date=date(2026, 12, 31), actor=admin)
+        assign(courses[ASSIGNED], unit=unit, due_date=date.today() + timedelta(days=30),
+               actor=admin)
         db.session.commit()
         return current_certificate(learner.id, courses[COMPLETED].id).code
 
@@ -161,7 +162,7 @@ def learner_steps(page: Page, base: str, axe: str | None) -> list[Checked]:
     quiz = [m for m in _module_links(page, base, IN_PROGRESS) if "kuis" in m][0]
     page.goto(base + quiz)
     _submit(page, "form[action$='/attempts'] [type=submit]")
-    attempt = check(page, _path(page.url), axe)
+    attempt = check(page, _path(page.url) + " (answering)", axe)
     for question in page.locator("fieldset.question").all():
         choice = question.locator("input[type=radio], input[type=checkbox]")
         if choice.count():  # set, not clicked: the sticky legend may cover the option
@@ -169,12 +170,14 @@ def learner_steps(page: Page, base: str, axe: str | None) -> list[Checked]:
         else:
             question.locator("input[type=text], textarea").first.fill("tidak tahu")
     _submit(page, "#quiz-form button[value=submit]")
-    result = check(page, _path(page.url), axe)
+    page.locator("#verdict").wait_for()
+    result = check(page, _path(page.url) + " (result)", axe)
     page.goto(base + "/account/password")
     page.locator("input[type=password]").nth(0).fill("bukan-sandi-ini")
     page.locator("input[type=password]").nth(1).fill("abc")
     page.locator("input[type=password]").nth(2).fill("abd")
     _submit(page, "main form [type=submit]")
+    page.locator("ul.errors").first.wait_for()  # the state this step is here for
     return [attempt, result, check(page, "POST /account/password (errors)", axe)]
 
 
@@ -192,6 +195,7 @@ def admin_steps(page: Page, base: str, axe: str | None, tmp: Path) -> list[Check
     page.goto(base + "/admin/import")
     page.locator("input[type=file]").set_input_files(str(staff))
     _submit(page, "main form[enctype] [type=submit]")
+    page.locator("section.problems").wait_for()
     return [check(page, _path(page.url) + " (problems)", axe)]
 
 
