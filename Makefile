@@ -21,8 +21,15 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# axe-core (the accessibility checker the browser tests inject into pages) comes
+# from npm, pinned in package-lock.json; `npm ci` reinstalls exactly that
+# whenever node_modules is missing or older than the lock.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 install: $(VENV)/.installed translations
-install-dev: $(VENV)/.installed-dev translations
+install-dev: $(VENV)/.installed-dev node_modules/.installed translations
 
 # Compiled catalogs (.mo) are build products, made from the .po sources. The app
 # also compiles them into its instance folder at start-up when missing or stale,
@@ -50,4 +57,4 @@ lint: install-dev
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache

@@ -10,13 +10,20 @@ document.addEventListener("submit", function (event) {
 });
 
 // A table wider than the screen scrolls inside its box (a lesson table itself, any
-// other table in its .table-wrap): say so above it.
+// other table in its .table-wrap): say so above it. While it scrolls, the box is in
+// the tab order too, or its hidden columns are out of reach without a mouse
+// (WCAG 2.1.1; axe: scrollable-region-focusable).
 function markWideTables() {
   var hint = document.body.getAttribute("data-table-hint");
   if (!hint) return;
   document.querySelectorAll(".prose table, .table-wrap").forEach(function (table) {
     var wide = table.scrollWidth > table.clientWidth + 1;
     table.classList.toggle("wide", wide);
+    if (wide) {
+      table.tabIndex = 0;
+    } else {
+      table.removeAttribute("tabindex");
+    }
     var shown = table.previousElementSibling &&
       table.previousElementSibling.classList.contains("scroll-hint");
     if (wide && !shown) {
@@ -39,6 +46,7 @@ document.addEventListener("DOMContentLoaded", function () {
   if (!window.matchMedia("(min-width: 48rem)").matches) return;
   document.querySelectorAll("details[data-open-wide]").forEach(function (menu) { menu.open = true; });
 });
+
 
 // Parts of a form that apply to one choice only (quiz settings for a quiz) follow
 // that choice: <fieldset data-shown-for="kind=quiz">.
