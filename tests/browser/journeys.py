@@ -165,7 +165,7 @@ def learner_steps(page: Page, base: str, axe: str | None) -> list[Checked]:
     attempt = check(page, _path(page.url) + " (answering)", axe)
     for question in page.locator("fieldset.question").all():
         choice = question.locator("input[type=radio], input[type=checkbox]")
-        if choice.count():  # set, not clicked: the sticky legend may cover the option
+        if choice.count():  # any answer will do: set it, the step is about the pages
             choice.first.evaluate("input => { input.checked = true; }")
         else:
             question.locator("input[type=text], textarea").first.fill("tidak tahu")
