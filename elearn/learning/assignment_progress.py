@@ -17,7 +17,7 @@ number of queries, whatever the number of assignments or people.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -32,9 +32,10 @@ from .progress import CourseProgress
 STATUSES = ("completed", "in_progress", "not_started", "overdue")
 
 
-def today_in(tz: str) -> date:
-    """Today's date in the agency's time zone (``TIMEZONE``), as the dashboard counts it."""
-    return datetime.now(ZoneInfo(tz)).date()
+def today_in(tz: str, now: datetime | None = None) -> date:
+    """Today's date in the agency's time zone (``TIMEZONE``), as the dashboard counts it;
+    ``now`` (aware) defaults to the current time."""
+    return (now or datetime.now(UTC)).astimezone(ZoneInfo(tz)).date()
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@ of a unit with a position, previewed, then saved as one personal assignment each
 
 ``parse_nips`` reads what an admin pastes (one NIP a line, or several separated by
 commas, semicolons, tabs or spaces; a NIP written in groups such as
-``19900101 201501 1 001``; a name beside the NIP, as copied from a spreadsheet).
+``19900101 201501 1 001``; a name beside the NIP, as copied from a spreadsheet;
+invisible format characters are ignored).
 ``plan_bulk`` says who would be assigned, who already has the course (personally or
 through their unit) and which lines name nobody; ``apply_bulk`` saves the plan in
 one flush: all of it or, on any error, none of it.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -50,6 +52,9 @@ def _quoted(text: str) -> str:
 def _tokens(line: str) -> tuple[list[str], list[str]]:
     """The NIPs in one line, and the pieces with digits that are not NIPs."""
     nips, wrong = [], []
+    # Invisible format characters (zero-width spaces, byte order marks, direction
+    # marks) come along when copying from documents and spreadsheets.
+    line = "".join(c for c in line if unicodedata.category(c) != "Cf")
     for part in _FIELDS.split(line):
         group: list[str] = []
         for word in part.split():
