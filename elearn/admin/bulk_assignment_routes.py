@@ -35,7 +35,7 @@ def _form() -> BulkAssignmentForm:
     form = BulkAssignmentForm()
     form.course.choices = [SelectChoice(c.slug, c.title) for c in db.session.scalars(
         sa.select(Course).where(Course.status == "published").order_by(Course.title))]
-    form.unit_code.choices = [SelectChoice("", _("(no unit)"))] + [
+    form.unit_code.choices = [SelectChoice("", _("(any unit)"))] + [
         SelectChoice(u.code, f"{u.code} · {u.name}") for u in directory.all_units()]
     return form
 
