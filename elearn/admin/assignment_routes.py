@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
@@ -12,7 +13,10 @@ from wtforms.fields.choices import SelectChoice
 from ..auth.forms import EmptyForm
 from ..auth.guards import role_required
 from ..extensions import db
+from ..inputs import page_arg
+from ..learning import assignment_progress as progress
 from ..learning import assignments as service
+from ..learning.assignment_progress import today_in
 from ..learning.errors import AssignmentError
 from ..models import Assignment, Course, Unit, User
 from . import bp
@@ -55,16 +59,27 @@ def assignments():
                 db.session.commit()
                 flash(_("Course assigned."), "success")
                 return redirect(url_for("admin.assignments"))
-    rows = db.session.scalars(sa.select(Assignment).options(
-        joinedload(Assignment.course), joinedload(Assignment.unit), joinedload(Assignment.user))
-        .order_by(Assignment.due_date.is_(None), Assignment.due_date, Assignment.id)).all()
-    return render_template("admin/assignments.html", form=form, rows=rows)
+    return _list_page(form)
+
+
+def _list_page(form: AssignmentForm):
+    """The assignments, soonest due first, a page at a time, each with its counts."""
+    stmt = (sa.select(Assignment).options(joinedload(Assignment.course),
+                                          joinedload(Assignment.unit),
+                                          joinedload(Assignment.user))
+            .order_by(Assignment.due_date.is_(None), Assignment.due_date, Assignment.id))
+    page = db.paginate(stmt, page=page_arg(), per_page=current_app.config["PAGE_SIZE"],
+                       error_out=False)
+    today = today_in(current_app.config["TIMEZONE"])
+    counts = progress.status_counts([a.id for a in page.items], today)
+    return render_template("admin/assignments.html", form=form, page=page, counts=counts,
+                           today=today, number=format_decimal)
 
 
 @bp.route("/assignments/<int:assignment_id>", methods=["GET", "POST"])
 @role_required("admin")
 def assignment(assignment_id):
-    """Who the assignment covers and who has not completed it; remove it (POST)."""
+    """Who the assignment covers and how far each has come, filtered; remove it (POST)."""
     item = db.session.get(Assignment, assignment_id)
     if item is None:
         abort(404)
@@ -74,6 +89,17 @@ def assignment(assignment_id):
         db.session.commit()
         flash(_("Assignment removed."), "success")
         return redirect(url_for("admin.assignments"))
-    people = service.assignees(item)
-    return render_template("admin/assignment.html", item=item, people=people, button=button,
-                           outstanding=sum(1 for p in people if not p.completed))
+    today = today_in(current_app.config["TIMEZONE"])
+    filters = {"status": request.args.get("status", ""),
+               "q": " ".join(request.args.get("q", "").split())[:100],
+               "position": request.args.get("position", "").strip()[:200]}
+    if filters["status"] not in progress.STATUSES:
+        filters["status"] = ""
+    page = db.paginate(progress.people_query(item, today, **filters), page=page_arg(),
+                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template(
+        "admin/assignment.html", item=item, button=button, page=page, today=today,
+        counts=progress.status_counts([item.id], today)[item.id],
+        states=progress.states_of(item, list(page.items), today),
+        positions=progress.positions_of(item), number=format_decimal, percent=format_percent,
+        **filters)

@@ -3,7 +3,7 @@ from collections.abc import Callable
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -101,6 +101,23 @@ class AssignmentForm(Form):
     unit_code = SelectField(_l("Unit"), choices=[])
     nip = StringField(_l("or one person's NIP"), validators=[Optional()])
     due_date = DateField(_l("Due date (optional)"), validators=[Optional()])
+
+
+class BulkAssignmentForm(Form):
+    """Many people at once: pasted NIPs and/or a unit and position. Sizes are checked by
+    the service (one clear message), not here."""
+    course = SelectField(_l("Course"), choices=[])
+    nips = TextAreaField(_l("NIPs"), validators=[Optional()], render_kw={
+        "rows": 8, "spellcheck": "false", "autocomplete": "off"},
+        description=_l("One per line, or separated by commas or spaces; a name beside the "
+                       "NIP (as copied from a spreadsheet) is fine. At most 1,000."))
+    unit_code = SelectField(_l("Unit"), choices=[])
+    position = StringField(_l("Position contains (optional)"),
+                           validators=[Optional(), Length(max=200)],
+                           render_kw={"list": "positions", "autocomplete": "off"})
+    due_date = DateField(_l("Due date (optional)"), validators=[Optional()])
+    #: What the preview showed (BulkPlan.digest): confirming saves only that.
+    digest = HiddenField()
 
 
 class ImportUploadForm(Form):

@@ -28,6 +28,38 @@ def people_query(q: str = "", unit: str = "", role: str = "", active: str = "") 
     return stmt
 
 
+def escape_like(text: str) -> str:
+    """``text`` for a LIKE pattern with ``\\`` as escape: % and _ match themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+#: Fewest characters a name lookup needs, and most suggestions it gives.
+LOOKUP_MIN_CHARS = 2
+LOOKUP_LIMIT = 10
+
+
+def lookup_people(q: str, limit: int = LOOKUP_LIMIT) -> list[User]:
+    """Active people whose name contains ``q`` (any case) or whose NIP starts with it,
+    by name, at most ``limit``; nobody for fewer than LOOKUP_MIN_CHARS characters.
+    ``%`` and ``_`` in ``q`` match themselves."""
+    q = " ".join(q.split())[:100]
+    if len(q) < LOOKUP_MIN_CHARS:
+        return []
+    pattern = escape_like(q.lower())
+    return list(db.session.scalars(
+        sa.select(User).options(joinedload(User.unit)).where(
+            User.active.is_(True),
+            sa.or_(sa.func.lower(User.full_name).like(f"%{pattern}%", escape="\\"),
+                   User.nip.like(f"{pattern}%", escape="\\")))
+        .order_by(User.full_name, User.id).limit(limit)))
+
+
+def all_positions(limit: int = 300) -> list[str]:
+    """The distinct positions (jabatan) people hold, alphabetically, at most ``limit``."""
+    return list(db.session.scalars(sa.select(User.position).distinct().where(
+        User.position.is_not(None), User.position != "").order_by(User.position).limit(limit)))
+
+
 def all_units() -> list[Unit]:
     """Every unit, by code (with its parent loaded)."""
     return list(db.session.scalars(sa.select(Unit).options(joinedload(Unit.parent))
