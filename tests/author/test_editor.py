@@ -273,3 +273,17 @@ def test_an_uploaded_image_used_in_a_published_module_reaches_learners(app, clie
     url = f"/courses/pelayanan-publik/files/{digest}/media/alur.png"
     response = learner.get(url)
     assert response.status_code == 200 and response.data == PNG
+
+
+def test_replacing_a_file_by_import_keeps_unchanged_modules_pointing_at_it(app):
+    """Asset URLs carry the digest: a module whose text did not change still shows
+    the new file after a folder import replaced it (uploads never replace)."""
+    lesson = make_course().files["01-pengantar.md"].decode() + "\n![alur](media/a.png)\n"
+    with app.app_context():
+        save_course(make_course({"01-pengantar.md": lesson, "media/a.png": PNG}))
+        db.session.commit()
+        save_course(make_course({"01-pengantar.md": lesson, "media/a.png": PNG + b"baru"}))
+        db.session.commit()
+        c = get_course("pelayanan-publik")
+        module = next(m for m in c.modules if m.slug == "pengantar")
+        assert f"/files/{c.assets[0].sha256}/media/a.png" in module.body_html
