@@ -11,6 +11,7 @@ from elearn.demo import load_demo
 from elearn.extensions import db
 
 from ..content.helpers import make_course
+from .conftest import PHONE
 from .helpers import sign_in
 
 pytestmark = pytest.mark.browser
@@ -100,3 +101,19 @@ def test_an_uploaded_image_gives_a_snippet_inserted_at_the_cursor(course, live_s
     expect(page.locator("#pane-preview img[alt='alur layanan']")).to_be_visible()
     assert page.evaluate("window.notReloaded") is True
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+
+
+def test_without_javascript_the_preview_button_still_previews(course, live_server, browser):
+    context = browser.new_context(viewport=PHONE, locale="id-ID", java_script_enabled=False)
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, "pengajar@demo.example")
+        page.goto(live_server + EDITOR)
+        page.get_by_label("Isi (Markdown)").fill("## Tanpa skrip\n\nTetap bisa.")
+        page.get_by_role("button", name="Perbarui pratinjau").click()
+        preview = page.locator("#pane-preview")
+        expect(preview.get_by_role("heading", name="Tanpa skrip")).to_be_visible()
+        expect(page.get_by_label("Isi (Markdown)")).to_have_value(_ends_with("Tetap bisa."))
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    finally:
+        context.close()
