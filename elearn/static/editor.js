@@ -8,8 +8,10 @@
   var DELAY = 600;
 
   function post(url, body) {
+    // A signed-out session is redirected to the sign-in page: that is a failure
+    // here, never a page to show inside the pane.
     return fetch(url, {
-      method: "POST", body: body, credentials: "same-origin",
+      method: "POST", body: body, credentials: "same-origin", redirect: "manual",
       headers: { "X-Fragment": "1" }
     });
   }
