@@ -287,3 +287,10 @@ def test_replacing_a_file_by_import_keeps_unchanged_modules_pointing_at_it(app):
         c = get_course("pelayanan-publik")
         module = next(m for m in c.modules if m.slug == "pengantar")
         assert f"/files/{c.assets[0].sha256}/media/a.png" in module.body_html
+
+
+def test_the_guide_stays_within_the_markdown_limits_so_it_renders_as_markdown():
+    from elearn.author.editor_routes import GUIDE
+    from elearn.content.limits import markdown_problems
+
+    assert markdown_problems(GUIDE.read_text(encoding="utf-8")) == []
