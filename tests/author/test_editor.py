@@ -294,3 +294,8 @@ def test_the_guide_stays_within_the_markdown_limits_so_it_renders_as_markdown():
     from elearn.content.limits import markdown_problems
 
     assert markdown_problems(GUIDE.read_text(encoding="utf-8")) == []
+
+
+def test_preview_with_empty_minutes_names_the_missing_key_once(client, course, instructor):
+    html = preview(client, "Teks.", minutes="").get_data(as_text=True)
+    assert html.count("minutes") == 1 and "None" not in html
