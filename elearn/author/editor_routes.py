@@ -62,7 +62,8 @@ def upload_file(slug):
         # One byte over the limit is enough for the checker to say "larger than 10 MB".
         data = upload.stream.read(MAX_FILE_BYTES + 1)
         try:
-            result = add_asset(course, upload.filename or "", data)
+            result = add_asset(course, upload.filename or "", data,
+                               current_app.config["ZIP_MAX_TOTAL_BYTES"])
         except AssetError as exc:
             problems = [exc.text(_)]
         except ContentError as exc:

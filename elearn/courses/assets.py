@@ -15,6 +15,7 @@ from pathlib import PurePosixPath
 
 from ..content.assets import AssetError, markdown_snippet, numbered, upload_path
 from ..content.check import IMAGE_TYPES
+from ..content.files import ZipLimits
 from ..content.model import N_
 from ..models import Course
 from .store import course_files, save_course
@@ -31,16 +32,24 @@ class UploadedAsset:
     outcome: str
 
 
-def add_asset(course: Course, filename: str, data: bytes) -> UploadedAsset:
+def add_asset(course: Course, filename: str, data: bytes,
+              max_course_bytes: int = ZipLimits.max_total_bytes) -> UploadedAsset:
     """Store ``data`` as a file of ``course``. Raises AssetError or ContentError.
 
     ``data`` may be cut at one byte over the limit by the caller: the
     checker then reports the file as too large, as it would in a folder.
+    ``max_course_bytes`` bounds all the course's files together: the
+    largest zip an upload accepts, so the course can always be exported
+    and uploaded again.
     """
     path = upload_path(filename)
     if not data:
         raise AssetError(N_("The file %(name)s is empty."), name=filename)
     files = course_files(course)
+    if sum(map(len, files.files.values())) + len(data) > max_course_bytes:
+        raise AssetError(N_("With this file the course's files would be larger than "
+                            "%(limit)d MB together. Make images smaller, or remove unused "
+                            "files in the course zip."), limit=max_course_bytes // (1024 * 1024))
     outcome = "added"
     candidate, number = path, 1
     while candidate in files.files:

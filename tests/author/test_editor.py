@@ -299,3 +299,12 @@ def test_the_guide_stays_within_the_markdown_limits_so_it_renders_as_markdown():
 def test_preview_with_empty_minutes_names_the_missing_key_once(client, course, instructor):
     html = preview(client, "Teks.", minutes="").get_data(as_text=True)
     assert html.count("minutes") == 1 and "None" not in html
+
+
+def test_uploads_stop_where_the_course_would_outgrow_a_zip_upload(app, course):
+    with app.app_context():
+        c = get_course("pelayanan-publik")
+        add_asset(c, "a.pdf", PDF + b"a" * 500, max_course_bytes=2000)
+        with pytest.raises(AssetError, match="larger than 0 MB together"):
+            add_asset(c, "b.pdf", PDF + b"b" * 1000, max_course_bytes=2000)
+        assert [a.path for a in c.assets] == ["media/a.pdf"]
