@@ -1,6 +1,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
@@ -89,3 +96,14 @@ class UploadForm(Form):
     archive = FileField(_l("Zipped course folder"), validators=[
         FileRequired(message=_l("Choose a .zip file.")),
         FileAllowed(["zip"], message=_l("Only .zip files can be uploaded."))])
+
+
+class AssetForm(FlaskForm):
+    """An image or attachment for the course, uploaded from the module editor."""
+
+    file = FileField(_l("Image or attachment"), validators=[
+        FileRequired(message=_l("Choose a file to upload."))],
+        description=_l("Images .png .jpg .gif .webp; attachments .pdf .docx .xlsx .pptx "
+                       ".odt .ods .odp .txt .csv; at most 10 MB."))
+    #: The module being edited ("" for a new one), to lead back to its editor.
+    module = HiddenField()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -20,7 +21,7 @@ from ..courses.store import ContentError, course_files, get_course
 from ..extensions import db
 from ..models import Course, CourseInstructor
 from . import bp
-from .forms import CourseForm, ModuleForm, UploadForm
+from .forms import AssetForm, CourseForm, ModuleForm, UploadForm
 
 AUTHORS = ("instructor", "admin")
 
@@ -164,44 +165,83 @@ def edit_module(slug, module_slug):
 
 
 def _module_editor(course, module):
-    """Edit, preview (server-side, nothing saved), save as draft or publish."""
+    """Edit, preview (server-side, nothing saved), save as draft or publish.
+
+    The preview works without JavaScript (the page comes back with the text
+    and the preview beside it); editor.js asks ``preview`` for it instead.
+    """
     form = ModuleForm()
     problems: list[str] = []
     preview = None
     if request.method == "GET" and module is not None:
         draft = authoring.draft_of(module)
         form.process(data={**draft.__dict__, "slug": module.slug})
-    if request.method == "POST" and form.validate_on_submit():
-        slug = module.slug if module is not None else (form.slug.data or "")
-        action = request.form.get("action", "save")
-        draft = _draft(form)
-        if not slug:
-            form.slug.errors.append(_("Enter a short name."))
-        elif action == "preview":
-            preview, found = authoring.preview_module(course, module, slug, draft)
-            problems = [f"{p.file}:{p.line}: {p.text(_)}" for p in found]
-        else:
-            try:
-                saved = authoring.save_module(course, module, slug, draft,
-                                              publish=action == "publish")
-            except ContentError as exc:
-                db.session.rollback()
-                problems = _problems(exc)
-            else:
-                db.session.commit()
-                flash(_("Module published.") if saved.status == "published"
-                      else _("Module saved as a draft."), "success")
-                if action == "publish":
-                    _warn_before_quiz(saved)
+    if request.method == "POST":
+        valid = form.validate_on_submit()
+        if request.form.get("action") == "preview":
+            preview = module_preview(course, module, form)
+        elif valid:
+            saved, problems = _save(course, module, form)
+            if saved is not None:
                 return redirect(url_for("author.edit_module", slug=course.slug,
                                         module_slug=saved.slug))
     return render_template("author/module_form.html", form=form, course=course, module=module,
-                           problems=problems, preview=preview, button=EmptyForm())
+                           problems=problems, preview=preview, button=EmptyForm(),
+                           asset_form=AssetForm(formdata=None, module=module.slug if module
+                                                else ""))
+
+
+def _save(course, module, form: ModuleForm):
+    """Save the module as the form says; (saved module or None, problems)."""
+    slug = module.slug if module is not None else (form.slug.data or "")
+    if not slug:
+        form.slug.errors.append(_("Enter a short name."))
+        return None, []
+    action = request.form.get("action", "save")
+    try:
+        saved = authoring.save_module(course, module, slug, _draft(form),
+                                      publish=action == "publish")
+    except ContentError as exc:
+        db.session.rollback()
+        return None, _problems(exc)
+    db.session.commit()
+    flash(_("Module published.") if saved.status == "published"
+          else _("Module saved as a draft."), "success")
+    if action == "publish":
+        _warn_before_quiz(saved)
+    return saved, []
+
+
+@dataclass
+class Preview:
+    """What the preview pane shows: the rendered module (None if it cannot be) and problems."""
+
+    module: object
+    problems: list[str]
+
+
+#: The file name a new module is previewed under before it has a short name.
+PREVIEW_SLUG = "modul-baru-pratinjau"
+
+
+def module_preview(course, module, form: ModuleForm):
+    """The module as the form would save it, rendered, and its problems (file:line).
+
+    Field mistakes are left to the course checker, which names each with its
+    line, so a preview shows whatever can be rendered while the author types.
+    """
+    slug = module.slug if module is not None else (
+        form.slug.data if form.slug.data and not form.slug.errors else PREVIEW_SLUG)
+    try:
+        rendered, found = authoring.preview_module(course, module, slug, _draft(form))
+    except ContentError as exc:
+        return Preview(None, _problems(exc))
+    return Preview(rendered, [f"{p.file}:{p.line}: {p.text(_)}" for p in found])
 
 
 def _draft(form: ModuleForm) -> authoring.ModuleDraft:
     return authoring.ModuleDraft(
-        title=form.title.data.strip(), kind=form.kind.data, minutes=form.minutes.data,
+        title=(form.title.data or "").strip(), kind=form.kind.data, minutes=form.minutes.data,
         body=(form.body.data or "").replace("\r\n", "\n"), pass_score=form.pass_score.data,
         max_attempts=form.max_attempts.data, shuffle=form.shuffle.data,
         shuffle_questions=form.shuffle_questions.data, review=form.review.data,

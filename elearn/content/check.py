@@ -21,6 +21,7 @@ from ..vocabulary import (
     MODULE_KINDS,
     REVIEW_POLICIES,
 )
+from .assets import content_matches
 from .draw import check_draw
 from .fields import FrontMatterFields
 from .files import MAX_FILE_BYTES, CourseFiles
@@ -113,6 +114,11 @@ class _Checker(FrontMatterFields):
             elif suffix in IMAGE_TYPES or suffix in ATTACHMENT_TYPES:
                 if len(data) > MAX_FILE_BYTES:
                     self.add(path, 1, N_("file is larger than 10 MB"))
+                    continue
+                if not content_matches(path, data):
+                    self.add(path, 1, N_(
+                        "the file's content is not a %(suffix)s file (only its name says so); "
+                        "save it again in that format"), suffix=suffix)
                     continue
                 self.course.assets[path] = data
                 self.course.asset_sha256[path] = hashlib.sha256(data).hexdigest()

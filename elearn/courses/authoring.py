@@ -96,7 +96,9 @@ def course_md(settings: CourseSettings, cover: str | None = None) -> str:
 
 
 def module_md(draft: ModuleDraft) -> str:
-    meta: dict = {"title": draft.title, "minutes": draft.minutes}
+    meta: dict = {"title": draft.title}
+    if draft.minutes is not None:  # an empty field (a preview) is reported once, as missing
+        meta["minutes"] = draft.minutes
     if draft.kind == "quiz":
         meta["type"] = "quiz"
         meta["pass_score"] = draft.pass_score if draft.pass_score is not None else 70

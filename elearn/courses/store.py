@@ -123,6 +123,7 @@ def _apply_modules(course: Course, parsed: ParsedCourse, result: SaveResult,
                 or module.retired_at is not None:
             result.updated.append(pm.slug)
         else:
+            _refresh_html(module, pm)  # a file it shows may have changed (new digest)
             continue
         module.retired_at = None
         module.position = pm.position
@@ -144,6 +145,19 @@ def _apply_modules(course: Course, parsed: ParsedCourse, result: SaveResult,
         if module.retired_at is None:
             module.retired_at = now
             result.retired.append(module.slug)
+
+
+def _refresh_html(module: Module, pm) -> None:
+    """Keep an unchanged module's HTML in step with the files it links.
+
+    Asset URLs carry the file's digest, so a replaced image would otherwise
+    leave the module pointing at a file that no longer exists.
+    """
+    if module.body_html != pm.body_html:
+        module.body_html = pm.body_html
+    quiz = pm.quiz_dict()
+    if module.quiz != quiz:
+        module.quiz = quiz
 
 
 def _apply_assets(course: Course, parsed: ParsedCourse) -> None:

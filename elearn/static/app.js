@@ -66,8 +66,10 @@ document.addEventListener("DOMContentLoaded", followChoices);
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("form[data-warn-unsaved]").forEach(function (form) {
     var changed = false;
-    form.addEventListener("input", function () { changed = true; });
-    form.addEventListener("change", function () { changed = true; });
+    // A control placed inside but owned by another form (form="...") is not this form's.
+    var mark = function (event) { if (event.target.form === form) changed = true; };
+    form.addEventListener("input", mark);
+    form.addEventListener("change", mark);
     form.addEventListener("submit", function () { changed = false; });
     window.addEventListener("beforeunload", function (event) {
       if (!changed) return;
