@@ -98,7 +98,7 @@ class UploadForm(Form):
         FileAllowed(["zip"], message=_l("Only .zip files can be uploaded."))])
 
 
-class AssetForm(FlaskForm):
+class AssetForm(Form):
     """An image or attachment for the course, uploaded from the module editor."""
 
     file = FileField(_l("Image or attachment"), validators=[
