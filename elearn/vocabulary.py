@@ -41,6 +41,27 @@ CERTIFICATE_STATUS_LABELS = {
     "valid": N_("Valid"), "revoked": N_("Revoked"), "replaced": N_("Replaced")}
 #: Role on the platform.
 ROLE_LABELS = {"learner": N_("Learner"), "instructor": N_("Instructor"), "admin": N_("Admin")}
+#: What an audit log entry records (``AuditEntry.action``), as its reader says it.
+AUDIT_ACTION_LABELS = {
+    "certificate.revoke": N_("Certificate revoked"),
+    "certificate.reissue": N_("Certificate reissued"),
+    "assignments.save": N_("Course assigned"),
+    "assignments.delete": N_("Assignment removed"),
+    "people.create": N_("Account created"),
+    "people.update": N_("Account changed"),
+    "people.activate": N_("Account activated"),
+    "people.deactivate": N_("Account deactivated"),
+    "people.reset_password": N_("Password reset"),
+    "people.import": N_("Staff file imported"),
+    "units.create": N_("Unit created"),
+    "units.update": N_("Unit changed"),
+}
+#: What an audit entry's target names (``"certificate 0042/ELN/2026"``, ``"unit BKPSDM"``).
+AUDIT_TARGET_LABELS = {
+    "certificate": N_("certificate %(id)s"),
+    "user": N_("NIP %(id)s"),
+    "unit": N_("unit %(id)s"),
+}
 #: Employment status (status kepegawaian); the Indonesian terms in every language.
 EMPLOYMENT_STATUS_LABELS = {"PNS": "PNS", "PPPK": "PPPK"}
 
@@ -69,6 +90,7 @@ VOCABULARIES: dict[str, dict[str, str]] = {
     "certificate_status": CERTIFICATE_STATUS_LABELS,
     "role": ROLE_LABELS,
     "employment_status": EMPLOYMENT_STATUS_LABELS,
+    "audit_action": AUDIT_ACTION_LABELS,
 }
 
 
@@ -93,3 +115,17 @@ def choices(vocabulary: str,
 def certificate_competency(value: str) -> str:
     """The competency as a certificate prints it (in Indonesian whatever the reader's language)."""
     return CERTIFICATE_COMPETENCY_NAMES.get(value, value)
+
+
+def audit_target(target: str, translate: Callable[[str], str] = _as_written) -> str:
+    """An audit entry's target for its reader: ``"pelayanan-publik -> user 1992…"``
+    becomes "pelayanan-publik, untuk NIP 1992…" in Indonesian; what is not a known
+    ``kind id`` (a file name) is shown as it is."""
+    course, arrow, rest = target.partition(" -> ")
+    if arrow:
+        return translate(N_("%(course)s, for %(target)s")) % {
+            "course": course, "target": audit_target(rest, translate)}
+    kind, _, identifier = target.partition(" ")
+    message = AUDIT_TARGET_LABELS.get(kind)
+    return target if message is None or not identifier else translate(message) % {
+        "id": identifier}
