@@ -13,7 +13,7 @@ migrations) allow exactly these values.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from .errors import N_
 
@@ -117,15 +117,28 @@ def certificate_competency(value: str) -> str:
     return CERTIFICATE_COMPETENCY_NAMES.get(value, value)
 
 
-def audit_target(target: str, translate: Callable[[str], str] = _as_written) -> str:
-    """An audit entry's target for its reader: ``"pelayanan-publik -> user 1992…"``
-    becomes "pelayanan-publik, untuk NIP 1992…" in Indonesian; what is not a known
-    ``kind id`` (a file name) is shown as it is."""
+def audit_target_parts(target: str) -> tuple[str | None, str]:
+    """``"pelayanan-publik -> user 1992…"`` as ``("pelayanan-publik", "user 1992…")``;
+    a target naming no course as ``(None, target)``."""
     course, arrow, rest = target.partition(" -> ")
-    if arrow:
+    return (course, rest) if arrow else (None, target)
+
+
+def audit_target(target: str, translate: Callable[[str], str] = _as_written,
+                 names: Mapping[str, str] | None = None) -> str:
+    """An audit entry's target for its reader: ``"pelayanan-publik -> user 1992…"``
+    becomes "Pelayanan Publik, untuk Andi (NIP 1992…)" in Indonesian, given ``names``
+    (course slug or ``"user NIP"`` -> title or name); what is not a known ``kind id``
+    (a file name) is shown as it is."""
+    names = names or {}
+    course, rest = audit_target_parts(target)
+    if course is not None:
         return translate(N_("%(course)s, for %(target)s")) % {
-            "course": course, "target": audit_target(rest, translate)}
+            "course": names.get(course, course), "target": audit_target(rest, translate, names)}
     kind, _, identifier = target.partition(" ")
     message = AUDIT_TARGET_LABELS.get(kind)
-    return target if message is None or not identifier else translate(message) % {
-        "id": identifier}
+    if message is None or not identifier:
+        return target
+    if target in names:
+        return translate(N_("%(name)s (NIP %(id)s)")) % {"name": names[target], "id": identifier}
+    return translate(message) % {"id": identifier}

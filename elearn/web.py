@@ -99,9 +99,10 @@ def vocabulary_label(context, value: str, vocabulary: str) -> str:
 
 
 @pass_context
-def audit_target_text(context, target: str) -> str:
-    """``{{ entry.target|audit_target }}``: what an audit entry is about, readable."""
-    return audit_target(target, gettext)
+def audit_target_text(context, target: str, names: dict[str, str] | None = None) -> str:
+    """``{{ entry.target|audit_target(names) }}``: what an audit entry is about, readable
+    (``names``: course slug or ``"user NIP"`` -> its title or name)."""
+    return audit_target(target, gettext, names)
 
 
 def vocabulary_choices(vocabulary: str) -> list[tuple[str, str]]:

@@ -28,7 +28,10 @@ SKIP = re.compile(r"(\.(csv|xlsx|zip|pdf|png|jpe?g|svg|css|js)(\?|$))|/files/|/l
 ACTION_CODE = re.compile(r"(?<![\w@./-])([a-z_]+)\.([a-z_]+)(?![\w@/-]|\.\w)")
 NOT_CODES = {"md", "csv", "xlsx", "zip", "pdf", "png", "jpg", "svg", "example", "id", "com",
              "org", "net"}
-DECIMAL_POINT = re.compile(r"\d\.\d")
+#: A number with a point in it; Indonesian writes a point only between thousands
+#: ("1.234") and in a time of day ("14.05").
+DOTTED_NUMBER = re.compile(r"\d+(?:\.\d+)+")
+INDONESIAN_DOTS = re.compile(r"\d{1,3}(?:\.\d{3})+|(?:[01]\d|2[0-3])\.[0-5]\d")
 #: English words no Indonesian sentence uses, for text never marked for translation.
 ENGLISH_WORDS = re.compile(r"\b(the|of|and|row|column|points?|your|with|from|created|updated"
                            r"|user|certificate)\b")
@@ -104,7 +107,7 @@ def problems(text: str, english: list[str]) -> list[str]:
     found += [f"action code: {m.group(0)!r}" for m in ACTION_CODE.finditer(text)
               if m.group(2) not in NOT_CODES]
     found += [f"decimal point: {text[max(0, m.start() - 30):m.end() + 30]!r}"
-              for m in DECIMAL_POINT.finditer(text)]
+              for m in DOTTED_NUMBER.finditer(text) if not INDONESIAN_DOTS.fullmatch(m.group())]
     return found
 
 

@@ -110,6 +110,11 @@ def test_every_page_of_every_journey_speaks_indonesian(journeys):
         assert pages >= least, f"the crawl from {starts} reached only {pages} pages"
         report += found
     assert not report, "\n".join(report)
+    audit = read_page(admin.get("/admin/audit").get_data(as_text=True))[0]
+    assert "Sertifikat dicabut" in audit and "Kursus ditugaskan" in audit
+    assert "Pelayanan Publik, untuk Andi Pratama Lubis (NIP 199204112019031005)" in audit
+    preview = read_page(admin.get("/admin/import/1").get_data(as_text=True))[0]
+    assert "baris 3, kolom unit_kode: Kode unit TIDAKADA tidak dikenal." in preview
 
 
 def test_the_crawl_sees_what_it_should_not(journeys):
@@ -119,4 +124,5 @@ def test_the_crawl_sees_what_it_should_not(journeys):
     found = problems(text, ["Dashboard"])
     assert [p.split(":")[0] for p in found] == [
         "English", "English word", "English word", "action code", "decimal point"]
-    assert not problems(read_page("<p>admin@demo.example pegawai.csv 0042/ELN/2026</p>")[0], [])
+    assert not problems(read_page("<p>admin@demo.example pegawai.csv 0042/ELN/2026 "
+                                  "1.234 peserta, pukul 14.05</p>")[0], [])
