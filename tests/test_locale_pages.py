@@ -92,6 +92,24 @@ def _check(client, starts, english) -> tuple[int, list[str]]:
     return pages, found
 
 
+def _refused_forms(learner, admin) -> list[tuple[str, str]]:
+    """Pages that exist only as the answer to a refused form: a weak new password,
+    a person with an impossible NIP and a bad email, a JP report with a bad year."""
+    def post(client, path, data):
+        token = csrf_token(client.get(path).get_data(as_text=True))
+        return client.post(path, data={"csrf_token": token, **data}).get_data(as_text=True)
+
+    return [
+        ("password form", post(learner, "/account/password", {
+            "current_password": "salah", "new_password": "abc", "confirm": "abd"})),
+        ("new person form", post(admin, "/admin/users/new", {
+            "nip": "199213112019031005", "full_name": "", "email": "bukan-email",
+            "employment_status": "PNS", "role": "learner", "grade": "XX/z"})),
+        ("report filters", admin.get("/admin/reports/jp?year=99999&unit=XYZ")
+         .get_data(as_text=True)),
+    ]
+
+
 def test_every_page_of_every_journey_speaks_indonesian(journeys):
     app = journeys
     english = english_strings()
@@ -109,6 +127,9 @@ def test_every_page_of_every_journey_speaks_indonesian(journeys):
         pages, found = _check(client, starts, english)
         assert pages >= least, f"the crawl from {starts} reached only {pages} pages"
         report += found
+    for name, html in _refused_forms(learner, admin):
+        assert 'class="errors"' in html, f"the {name} shows no error"
+        report += [f"{name}: {p}" for p in problems(read_page(html)[0], english)]
     assert not report, "\n".join(report)
     audit = read_page(admin.get("/admin/audit").get_data(as_text=True))[0]
     assert "Sertifikat dicabut" in audit and "Kursus ditugaskan" in audit
