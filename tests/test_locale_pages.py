@@ -4,7 +4,8 @@ shows an English UI string, an internal action code or a decimal point in a numb
 Every page is reached as its user would reach it: from the role's home page,
 following same-origin links (tests/locale_crawl.py), after a journey has left
 data behind (a failed and a partly-correct quiz, a certificate revoked and
-reissued, an assignment, a unit, an import with problems).
+reissued, an assignment, a unit, an import with problems), plus what a visitor
+sees (sign-in, verification, not found) and the answers to refused forms.
 """
 
 from __future__ import annotations
@@ -127,6 +128,12 @@ def test_every_page_of_every_journey_speaks_indonesian(journeys):
         pages, found = _check(client, starts, english)
         assert pages >= least, f"the crawl from {starts} reached only {pages} pages"
         report += found
+    visitor = app.test_client()
+    _, found = _check(visitor, ["/login", "/verify"], english)
+    report += found
+    for path in ("/verify/ABCDEF123", "/halaman-yang-tidak-ada", "/admin/"):
+        html = visitor.get(path, follow_redirects=True).get_data(as_text=True)
+        report += [f"{path}: {p}" for p in problems(read_page(html)[0], english)]
     for name, html in _refused_forms(learner, admin):
         assert 'class="errors"' in html, f"the {name} shows no error"
         report += [f"{name}: {p}" for p in problems(read_page(html)[0], english)]
