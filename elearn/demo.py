@@ -45,7 +45,8 @@ class DemoSummary:
     accounts: int = 0
     created: int = 0
     demo_accounts: list[User] = field(default_factory=list)
-    courses: list[str] = field(default_factory=list)
+    #: (slug, outcome) of each sample course.
+    courses: list[tuple[str, str]] = field(default_factory=list)
 
 
 def load_demo(content: Path | None = SAMPLE_CONTENT) -> DemoSummary:
@@ -72,6 +73,6 @@ def load_demo(content: Path | None = SAMPLE_CONTENT) -> DemoSummary:
     if content is not None and content.is_dir():
         for folder in find_course_folders(content):
             result = save_course(read_folder(folder))
-            summary.courses.append(f"{result.course.slug} ({result.outcome})")
+            summary.courses.append((result.course.slug, result.outcome))
     db.session.flush()
     return summary

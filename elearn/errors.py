@@ -3,7 +3,8 @@
 Domain code (people, learning, certificates, courses, reporting) never
 translates: it raises a subclass of ``DomainError`` carrying an English
 message marked with ``N_`` and its parameters. The web layer translates it
-with gettext (``error.text(gettext)``); the command line prints the English.
+with gettext (``error.text(gettext)``) in the reader's language, the command line
+in the platform's default language.
 """
 
 from __future__ import annotations

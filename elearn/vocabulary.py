@@ -14,7 +14,7 @@ migrations) allow exactly these values.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from .errors import N_
 
@@ -51,6 +51,27 @@ REVOKE_CATEGORY_LABELS = {
 }
 #: Role on the platform.
 ROLE_LABELS = {"learner": N_("Learner"), "instructor": N_("Instructor"), "admin": N_("Admin")}
+#: What an audit log entry records (``AuditEntry.action``), as its reader says it.
+AUDIT_ACTION_LABELS = {
+    "certificate.revoke": N_("Certificate revoked"),
+    "certificate.reissue": N_("Certificate reissued"),
+    "assignments.save": N_("Course assigned"),
+    "assignments.delete": N_("Assignment removed"),
+    "people.create": N_("Account created"),
+    "people.update": N_("Account changed"),
+    "people.activate": N_("Account activated"),
+    "people.deactivate": N_("Account deactivated"),
+    "people.reset_password": N_("Password reset"),
+    "people.import": N_("Staff file imported"),
+    "units.create": N_("Unit created"),
+    "units.update": N_("Unit changed"),
+}
+#: What an audit entry's target names (``"certificate 0042/ELN/2026"``, ``"unit BKPSDM"``).
+AUDIT_TARGET_LABELS = {
+    "certificate": N_("certificate %(id)s"),
+    "user": N_("NIP %(id)s"),
+    "unit": N_("unit %(id)s"),
+}
 #: Employment status (status kepegawaian); the Indonesian terms in every language.
 EMPLOYMENT_STATUS_LABELS = {"PNS": "PNS", "PPPK": "PPPK"}
 
@@ -81,6 +102,7 @@ VOCABULARIES: dict[str, dict[str, str]] = {
     "revoke_category": REVOKE_CATEGORY_LABELS,
     "role": ROLE_LABELS,
     "employment_status": EMPLOYMENT_STATUS_LABELS,
+    "audit_action": AUDIT_ACTION_LABELS,
 }
 
 
@@ -105,3 +127,30 @@ def choices(vocabulary: str,
 def certificate_competency(value: str) -> str:
     """The competency as a certificate prints it (in Indonesian whatever the reader's language)."""
     return CERTIFICATE_COMPETENCY_NAMES.get(value, value)
+
+
+def audit_target_parts(target: str) -> tuple[str | None, str]:
+    """``"pelayanan-publik -> user 1992…"`` as ``("pelayanan-publik", "user 1992…")``;
+    a target naming no course as ``(None, target)``."""
+    course, arrow, rest = target.partition(" -> ")
+    return (course, rest) if arrow else (None, target)
+
+
+def audit_target(target: str, translate: Callable[[str], str] = _as_written,
+                 names: Mapping[str, str] | None = None) -> str:
+    """An audit entry's target for its reader: ``"pelayanan-publik -> user 1992…"``
+    becomes "Pelayanan Publik, untuk Andi (NIP 1992…)" in Indonesian, given ``names``
+    (course slug or ``"user NIP"`` -> title or name); what is not a known ``kind id``
+    (a file name) is shown as it is."""
+    names = names or {}
+    course, rest = audit_target_parts(target)
+    if course is not None:
+        return translate(N_("%(course)s, for %(target)s")) % {
+            "course": names.get(course, course), "target": audit_target(rest, translate, names)}
+    kind, _, identifier = target.partition(" ")
+    message = AUDIT_TARGET_LABELS.get(kind)
+    if message is None or not identifier:
+        return target
+    if target in names:
+        return translate(N_("%(name)s (NIP %(id)s)")) % {"name": names[target], "id": identifier}
+    return translate(message) % {"id": identifier}

@@ -7,13 +7,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask, g, request, session, url_for
-from flask_babel import get_locale, gettext, ngettext
+from flask_babel import format_decimal, format_percent, get_locale, gettext, ngettext
 from flask_login import current_user
 from jinja2 import pass_context
 
 from .auth.forms import EmptyForm
 from .i18n import LANGUAGES
-from .vocabulary import certificate_competency, choices, label
+from .vocabulary import audit_target, certificate_competency, choices, label
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -80,10 +80,29 @@ def human_duration(seconds: int) -> str:
     return " ".join(parts)
 
 
+def score_format(value: float | None) -> str:
+    """``{{ attempt.score|score }}``: a score in the page's language, at most one
+    decimal and only when it has one ("80", "66,7" in Indonesian, "66.7" in English)."""
+    return "—" if value is None else format_decimal(value, "#,##0.#")
+
+
+def percent_format(value: float | None) -> str:
+    """``{{ row.completion_rate|percent }}``: a percentage (0 to 100) in the page's
+    language, with at most one decimal ("66,7%")."""
+    return "—" if value is None else format_percent(value / 100, "#,##0.#%")
+
+
 @pass_context  # never folded at compile time: the language is the request's
 def vocabulary_label(context, value: str, vocabulary: str) -> str:
     """``{{ course.level|label('level') }}``: a vocabulary value in the page's language."""
     return label(value, vocabulary, gettext)
+
+
+@pass_context
+def audit_target_text(context, target: str, names: dict[str, str] | None = None) -> str:
+    """``{{ entry.target|audit_target(names) }}``: what an audit entry is about, readable
+    (``names``: course slug or ``"user NIP"`` -> its title or name)."""
+    return audit_target(target, gettext, names)
 
 
 def vocabulary_choices(vocabulary: str) -> list[tuple[str, str]]:
@@ -121,6 +140,11 @@ def init_web(app: Flask) -> None:
 
     app.add_template_filter(human_duration, "duration")
     app.add_template_filter(vocabulary_label, "label")
+    app.add_template_filter(audit_target_text, "audit_target")
+    app.add_template_filter(score_format, "score")
+    app.add_template_filter(percent_format, "percent")
+    # {{ number(n) }}: a count in the page's language ("1.234" in Indonesian).
+    app.add_template_global(format_decimal, "number")
     app.add_template_filter(certificate_competency, "certificate_competency")
 
     @app.context_processor

@@ -84,6 +84,14 @@ def runner(app):
     return app.test_cli_runner()
 
 
+@pytest.fixture
+def english_cli(app, monkeypatch):
+    """The platform configured with English as its default language, so the
+    command line speaks English (it speaks the default language, Indonesian
+    unless configured otherwise)."""
+    monkeypatch.setitem(app.config, "DEFAULT_LOCALE", "en")
+
+
 def csrf_token(html: str) -> str:
     match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
     assert match, "page has no CSRF token"

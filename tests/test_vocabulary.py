@@ -8,6 +8,7 @@ from sqlalchemy.dialects import sqlite
 
 from elearn import vocabulary
 from elearn.extensions import db
+from elearn.vocabulary import audit_target, label
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations" / "versions"
 
@@ -63,3 +64,23 @@ def test_an_unknown_value_is_shown_as_it_is():
 def test_choices_keep_the_vocabulary_order():
     assert vocabulary.choices("level") == [
         ("dasar", "Basic"), ("menengah", "Intermediate"), ("lanjut", "Advanced")]
+
+
+def test_audit_entries_read_as_sentences_not_codes():
+    """The audit log names an action and its object in words; an unknown code or
+    a file name is shown as it is, never lost."""
+    def indonesian(message):
+        return {"Certificate revoked": "Sertifikat dicabut",
+                "certificate %(id)s": "sertifikat %(id)s",
+                "%(course)s, for %(target)s": "%(course)s, untuk %(target)s",
+                "%(name)s (NIP %(id)s)": "%(name)s (NIP %(id)s)",
+                "unit %(id)s": "unit kerja %(id)s"}.get(message, message)
+
+    assert label("certificate.revoke", "audit_action", indonesian) == "Sertifikat dicabut"
+    assert label("people.merge", "audit_action", indonesian) == "people.merge"
+    assert audit_target("certificate 0042/ELN/2026", indonesian) == "sertifikat 0042/ELN/2026"
+    names = {"pelayanan-publik": "Pelayanan Publik", "user 199204112019031005": "Andi"}
+    assert audit_target("pelayanan-publik -> user 199204112019031005", indonesian, names) == (
+        "Pelayanan Publik, untuk Andi (NIP 199204112019031005)")
+    assert audit_target("etika -> unit BKPSDM", indonesian) == "etika, untuk unit kerja BKPSDM"
+    assert audit_target("pegawai.csv", indonesian) == "pegawai.csv"

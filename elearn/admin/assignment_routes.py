@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
@@ -73,7 +72,7 @@ def _list_page(form: AssignmentForm):
     today = today_in(current_app.config["TIMEZONE"])
     counts = progress.status_counts([a.id for a in page.items], today)
     return render_template("admin/assignments.html", form=form, page=page, counts=counts,
-                           today=today, number=format_decimal)
+                           today=today)
 
 
 @bp.route("/assignments/<int:assignment_id>", methods=["GET", "POST"])
@@ -101,5 +100,5 @@ def assignment(assignment_id):
         "admin/assignment.html", item=item, button=button, page=page, today=today,
         counts=progress.status_counts([item.id], today)[item.id],
         states=progress.states_of(item, list(page.items), today),
-        positions=progress.positions_of(item), number=format_decimal, percent=format_percent,
+        positions=progress.positions_of(item),
         **filters)

@@ -85,7 +85,7 @@ def bulk_assign():
         if plan is not None:
             form.digest.data = plan.digest
     return render_template("admin/assignment_bulk.html", form=form, plan=plan,
-                           positions=directory.all_positions(), text=_text, number=format_decimal,
+                           positions=directory.all_positions(), text=_text,
                            shown=PREVIEW_NAMES)
 
 

@@ -14,10 +14,10 @@ from ..auth.guards import role_required
 from ..certificates import issue
 from ..extensions import db
 from ..inputs import page_arg
-from ..models import AuditEntry, Certificate, Unit, User
+from ..models import AuditEntry, Certificate, Course, Unit, User
 from ..people import directory, management
 from ..people.errors import PeopleError
-from ..vocabulary import CERTIFICATE_STATUSES
+from ..vocabulary import CERTIFICATE_STATUSES, audit_target_parts
 from . import bp
 from .forms import PersonForm, ReasonForm, RevokeForm, UnitForm
 
@@ -257,4 +257,22 @@ def audit():
                        error_out=False)
     actions = db.session.scalars(sa.select(AuditEntry.action).distinct().order_by(
         AuditEntry.action)).all()
-    return render_template("admin/audit.html", page=page, action=action, actions=actions)
+    return render_template("admin/audit.html", page=page, action=action, actions=actions,
+                           names=_audit_names(page.items))
+
+
+def _audit_names(entries: list[AuditEntry]) -> dict[str, str]:
+    """The course titles and people's names the entries' targets refer to, in two queries."""
+    slugs, nips = set(), set()
+    for entry in entries:
+        course, target = audit_target_parts(entry.target)
+        slugs.add(course)
+        if target.startswith("user "):
+            nips.add(target.removeprefix("user "))
+    slugs.discard(None)
+    names = dict(db.session.execute(sa.select(Course.slug, Course.title).where(
+        Course.slug.in_(slugs))).all()) if slugs else {}
+    if nips:
+        names.update((f"user {nip}", name) for nip, name in db.session.execute(
+            sa.select(User.nip, User.full_name).where(User.nip.in_(nips))))
+    return names

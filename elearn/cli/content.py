@@ -8,12 +8,14 @@ from pathlib import Path
 import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
+from flask_babel import gettext
 
 from ..content import check_course, find_course_folders, read_folder, write_folder
 from ..content.files import CourseFilesError
 from ..courses.store import ContentError, course_files, get_course, rerender_course, save_course
 from ..extensions import db
 from ..models import Course
+from . import CliError, outcome
 
 content_cli = AppGroup("content", help="Check, import and export Markdown courses.")
 
@@ -21,10 +23,11 @@ content_cli = AppGroup("content", help="Check, import and export Markdown course
 def _folders(path: str) -> list[Path]:
     root = Path(path)
     if not root.is_dir():
-        raise click.ClickException(f"{path}: no such folder")
+        raise CliError(gettext("%(path)s: no such folder", path=path))
     folders = find_course_folders(root)
     if not folders:
-        raise click.ClickException(f"{path}: no course folder (a folder with course.md) found")
+        raise CliError(gettext("%(path)s: no course folder (a folder with course.md) found",
+                               path=path))
     return folders
 
 
@@ -38,16 +41,22 @@ def check_command(path):
         try:
             _, found = check_course(read_folder(folder))
         except CourseFilesError as exc:
-            click.echo(str(exc), err=True)
+            click.echo("\n".join(exc.texts(gettext)), err=True)
             problems += 1
             continue
         for problem in found:
-            click.echo(str(problem), err=True)
+            click.echo(_problem(problem), err=True)
         problems += len(found)
     if problems:
-        click.echo(f"{problems} problem(s) in {len(folders)} course(s).", err=True)
+        click.echo(gettext("%(problems)d problem(s) in %(courses)d course(s).",
+                           problems=problems, courses=len(folders)), err=True)
         sys.exit(1)
-    click.echo(f"{len(folders)} course(s) checked, no problems.")
+    click.echo(gettext("%(courses)d course(s) checked, no problems.", courses=len(folders)))
+
+
+def _problem(problem) -> str:
+    """``file:line: message``, the message in the CLI's language."""
+    return f"{problem.file}:{problem.line}: {problem.text(gettext)}"
 
 
 @content_cli.command("import")
@@ -61,21 +70,34 @@ def import_command(path):
     try:
         for folder in _folders(path):
             results.append(save_course(read_folder(folder)))
-    except (ContentError, CourseFilesError) as exc:
-        db.session.rollback()
-        click.echo(str(exc), err=True)
-        click.echo("Nothing was imported.", err=True)
-        sys.exit(1)
+    except ContentError as exc:
+        _nothing_imported(exc.text(gettext))
+    except CourseFilesError as exc:
+        _nothing_imported("\n".join(exc.texts(gettext)))
     db.session.commit()
     for r in results:
         if r.outcome == "unchanged":
-            click.echo(f"{r.course.slug}: unchanged (version {r.course.version}).")
+            click.echo(gettext("%(slug)s: unchanged (version %(version)d).", slug=r.course.slug,
+                               version=r.course.version))
         else:
-            details = ", ".join(f"{len(v)} {k}" for k, v in
-                                (("added", r.added), ("updated", r.updated),
-                                 ("retired", r.retired)) if v) or "settings"
-            click.echo(f"{r.course.slug}: {r.outcome}, version {r.course.version} "
-                       f"({details}).")
+            click.echo(gettext("%(slug)s: %(outcome)s, version %(version)d (%(details)s).",
+                               slug=r.course.slug, outcome=outcome(r.outcome),
+                               version=r.course.version, details=_details(r)))
+
+
+def _details(result) -> str:
+    """What a save changed: "2 added, 1 retired", or "settings"."""
+    counts = ((gettext("%(n)d added", n=len(result.added)), result.added),
+              (gettext("%(n)d updated", n=len(result.updated)), result.updated),
+              (gettext("%(n)d retired", n=len(result.retired)), result.retired))
+    return ", ".join(text for text, modules in counts if modules) or gettext("settings")
+
+
+def _nothing_imported(problems: str) -> None:
+    db.session.rollback()
+    click.echo(problems, err=True)
+    click.echo(gettext("Nothing was imported."), err=True)
+    sys.exit(1)
 
 
 @content_cli.command("export")
@@ -85,9 +107,10 @@ def export_command(slug, dest):
     """Write course SLUG as a folder DEST/SLUG in the course format."""
     course = get_course(slug)
     if course is None:
-        raise click.ClickException(f"no course with slug '{slug}'")
+        raise CliError(gettext("no course with slug '%(slug)s'", slug=slug))
     target = write_folder(course_files(course), dest)
-    click.echo(f"Exported {slug} (version {course.version}) to {target}.")
+    click.echo(gettext("Exported %(slug)s (version %(version)d) to %(target)s.", slug=slug,
+                       version=course.version, target=target))
 
 
 @content_cli.command("rerender")
@@ -98,9 +121,10 @@ def rerender_command():
     for course in courses:
         problems = rerender_course(course)
         for problem in problems:
-            click.echo(f"{course.slug}: {problem}", err=True)
+            click.echo(f"{course.slug}: {_problem(problem)}", err=True)
         failed += bool(problems)
     db.session.commit()
-    click.echo(f"{len(courses) - failed} course(s) rendered again, {failed} left unchanged.")
+    click.echo(gettext("%(done)d course(s) rendered again, %(failed)d left unchanged.",
+                       done=len(courses) - failed, failed=failed))
     if failed:
         sys.exit(1)

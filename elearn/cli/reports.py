@@ -17,6 +17,7 @@ from typing import Any
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import gettext, ngettext
 
 from ..certificates.pdf import Issuer
 from ..reporting import exports
@@ -26,6 +27,7 @@ from ..reporting.filters import (
     parse_completion_filters,
     parse_jp_filters,
 )
+from . import CliError
 
 reports_cli = AppGroup("reports", help="Export completion lists and JP reports.")
 
@@ -44,7 +46,7 @@ def _checked(parse: Callable[..., Any], *args) -> Any:
     try:
         return parse(*args)
     except ReportError as error:
-        raise click.ClickException(error.text()) from None
+        raise CliError(error.text(gettext)) from None
 
 
 def _filters(course: str | None, unit: str | None, status: str | None, start: str | None,
@@ -88,7 +90,8 @@ def _write_atomically(output: str, write: Callable[[Any], Any]) -> Any:
     try:
         handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
     except OSError as exc:
-        raise click.ClickException(f"--output: cannot write {output}: {exc.strerror}.") from None
+        raise CliError(gettext("--output: cannot write %(file)s: %(reason)s.", file=output,
+                               reason=exc.strerror)) from None
     try:
         with os.fdopen(handle, "wb") as fh:
             result = write(fh)
@@ -117,7 +120,7 @@ class _Counted:
 
 def _export(fmt: str, output: str, header, rows, delimiter: str = ",") -> int:
     if delimiter != "," and fmt.lower() != "csv":
-        raise click.UsageError("--delimiter applies to --format csv only.")
+        raise click.UsageError(gettext("--delimiter applies to --format csv only."))
     counted = _Counted(rows)
 
     def write(fh) -> None:
@@ -129,6 +132,11 @@ def _export(fmt: str, output: str, header, rows, delimiter: str = ",") -> int:
 
     _write_atomically(output, write)
     return counted.count
+
+
+def _wrote_rows(count: int, output: str) -> None:
+    click.echo(ngettext("Wrote %(num)d row to %(file)s.", "Wrote %(num)d rows to %(file)s.",
+                        count, file=output))
 
 
 def _tz() -> str:
@@ -145,7 +153,7 @@ def completions_command(fmt, delimiter, course, unit, status, date_from, date_to
     filters = _filters(course, unit, status, date_from, date_to)
     count = _export(fmt, output, exports.COMPLETION_HEADER,
                     exports.completion_export_rows(filters, tz=_tz()), delimiter)
-    click.echo(f"Wrote {count} rows to {output}.")
+    _wrote_rows(count, output)
 
 
 @reports_cli.command("jp")
@@ -165,7 +173,7 @@ def jp_command(fmt, delimiter, year, unit, below_target, output):
                                      unit_code=filters.unit,
                                      target=current_app.config["YEARLY_JP_TARGET"])
     count = _export(fmt, output, header, rows, delimiter)
-    click.echo(f"Wrote {count} rows to {output}.")
+    _wrote_rows(count, output)
 
 
 @reports_cli.command("siasn")
@@ -179,7 +187,7 @@ def siasn_command(fmt, delimiter, course, unit, date_from, date_to, output):
     count = _export(fmt, output, exports.SIASN_HEADER,
                     exports.siasn_rows(filters, current_app.config["AGENCY_NAME"], tz=_tz()),
                     delimiter)
-    click.echo(f"Wrote {count} rows to {output}.")
+    _wrote_rows(count, output)
 
 
 @reports_cli.command("siasn-certificates")
@@ -192,4 +200,5 @@ def siasn_certificates_command(course, unit, date_from, date_to, output):
                                           current_app.config["PUBLIC_URL"])
     count = _write_atomically(
         output, lambda fh: exports.write_certificates_zip(filters, fh, render, tz=_tz()))
-    click.echo(f"Wrote {count} certificates to {output}.")
+    click.echo(ngettext("Wrote %(num)d certificate to %(file)s.",
+                        "Wrote %(num)d certificates to %(file)s.", count, file=output))

@@ -11,7 +11,8 @@ from ..demo import DEMO_PASSWORD, load_demo
 from ..extensions import db
 from ..people.errors import PeopleError
 from ..people.services import PersonData, create_user
-from ..vocabulary import EMPLOYMENT_STATUSES, ROLES
+from ..vocabulary import EMPLOYMENT_STATUSES, ROLES, label
+from . import CliError, outcome
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 
@@ -28,7 +29,7 @@ def _fail(exc: PeopleError) -> None:
         for field, messages in exc.field_texts(gettext).items()
         for message in messages
     ]
-    raise click.ClickException("\n".join(lines))
+    raise CliError("\n".join(lines))
 
 
 @users_cli.command("create")
@@ -48,7 +49,8 @@ def create_user_command(nip, full_name, role, email, unit_code, employment_statu
                         position, grade, password, temporary):
     """Create one account."""
     if password is None:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        password = click.prompt(gettext("Password"), hide_input=True,
+                                confirmation_prompt=gettext("Repeat for confirmation"))
     data = PersonData(nip=nip, full_name=full_name, role=role, email=email, unit_code=unit_code,
                       employment_status=employment_status, position=position, grade=grade)
     try:
@@ -56,7 +58,8 @@ def create_user_command(nip, full_name, role, email, unit_code, employment_statu
     except PeopleError as exc:
         _fail(exc)
     db.session.commit()
-    click.echo(f"Created {user.role} {user.nip} ({user.full_name}).")
+    click.echo(gettext("Created the account %(nip)s (%(name)s), role %(role)s.", nip=user.nip,
+                       name=user.full_name, role=label(user.role, "role", gettext)))
 
 
 @click.command("demo")
@@ -67,13 +70,16 @@ def demo_command():
         summary = load_demo()
     except ContentError as exc:
         db.session.rollback()
-        raise click.ClickException(f"sample content has problems:\n{exc}") from None
+        raise CliError(gettext("The sample content has problems:") + "\n"
+                       + exc.text(gettext)) from None
     db.session.commit()
-    click.echo(f"Demo data ready: {summary.units} units, {summary.accounts} accounts "
-               f"({summary.created} new).")
-    for course in summary.courses:
-        click.echo(f"  course {course}")
-    click.echo("Demo accounts (sign in with NIP or email):")
+    click.echo(gettext("Demo data ready: %(units)d units, %(accounts)d accounts (%(new)d new).",
+                       units=summary.units, accounts=summary.accounts, new=summary.created))
+    for slug, result in summary.courses:
+        click.echo("  " + gettext("course %(slug)s (%(outcome)s)", slug=slug,
+                                  outcome=outcome(result)))
+    click.echo(gettext("Demo accounts (sign in with NIP or email):"))
     for account in summary.demo_accounts:
-        click.echo(f"  {account.role:<10} NIP {account.nip}  {account.email:<28} "
-                   f"password: {DEMO_PASSWORD}")
+        role = label(account.role, "role", gettext)
+        click.echo(f"  {role:<10} NIP {account.nip}  {account.email:<28} "
+                   + gettext("password: %(password)s", password=DEMO_PASSWORD))

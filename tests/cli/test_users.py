@@ -21,7 +21,7 @@ def test_users_create_makes_an_account_that_can_sign_in(app, runner, auth):
                                  "Siti@Medan.go.id", "--unit", "diskominfo", "--grade", "iii/c",
                                  "--password", "sandi-kuat-1"])
     assert result.exit_code == 0, result.output
-    assert "Created instructor 199001012015012003" in result.output
+    assert "Akun 199001012015012003 (Siti Aminah) dibuat, peran Pengajar." in result.output
     with app.app_context():
         user = db.session.scalar(sa.select(User).where(User.nip == "199001012015012003"))
         assert (user.role, user.email, user.unit.code, user.grade) == (
@@ -108,8 +108,8 @@ def test_demo_is_idempotent_and_prints_the_accounts(app, runner, auth):
         hashes = dict(db.session.execute(sa.select(User.nip, User.password_hash)).all())
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0
-    assert "0 new" in second.output
-    for role in ("admin", "instructor", "learner"):
+    assert "0 baru" in second.output
+    for role in ("Admin", "Pengajar", "Peserta"):
         assert role in second.output
     assert "belajar-asn" in second.output
     assert _count(app, User) == 3

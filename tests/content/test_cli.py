@@ -24,16 +24,16 @@ def _write(tmp_path, changes=None, slug="pelayanan-publik"):
 def test_the_shipped_sample_courses_pass_the_checker(runner):
     result = runner.invoke(args=["content", "check", str(ROOT / "content")])
     assert result.exit_code == 0, result.output
-    assert "5 course(s) checked, no problems." in result.output
+    assert "5 kursus diperiksa, tidak ada masalah." in result.output
 
 
 def test_check_of_a_broken_course_prints_file_line_messages_and_exits_1(runner, tmp_path):
     folder = _write(tmp_path, {"course.md": COURSE_MD.replace("jp: 2", "jp: dua")})
     result = runner.invoke(args=["content", "check", str(folder)])
     assert result.exit_code == 1
-    assert f"{folder}/course.md:4: jp must be a whole number from 1 to 100, got 'dua'" \
+    assert f"{folder}/course.md:4: jp harus bilangan bulat antara 1 dan 100, tertulis 'dua'" \
         in result.output
-    assert "1 problem(s) in 1 course(s)." in result.output
+    assert "1 masalah di 1 kursus." in result.output
 
 
 def test_check_of_a_folder_of_courses_checks_each(runner, tmp_path):
@@ -41,26 +41,26 @@ def test_check_of_a_folder_of_courses_checks_each(runner, tmp_path):
     _write(tmp_path, {"course.md": COURSE_MD.replace("jp: 2", "jp: 3")}, slug="kursus-dua")
     result = runner.invoke(args=["content", "check", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "2 course(s) checked" in result.output
+    assert "2 kursus diperiksa" in result.output
 
 
 def test_check_of_a_folder_without_courses_is_an_error(runner, tmp_path):
     result = runner.invoke(args=["content", "check", str(tmp_path)])
     assert result.exit_code == 1
-    assert "no course folder" in result.output
+    assert "Galat: " in result.output and "tidak ada folder kursus" in result.output
 
 
 def test_import_twice_reports_unchanged_the_second_time(app, runner, tmp_path):
     folder = _write(tmp_path)
     first = runner.invoke(args=["content", "import", str(folder)])
     assert first.exit_code == 0, first.output
-    assert "pelayanan-publik: created, version 1 (2 added)." in first.output
+    assert "pelayanan-publik: dibuat, versi 1 (2 ditambahkan)." in first.output
     second = runner.invoke(args=["content", "import", str(folder)])
-    assert "pelayanan-publik: unchanged (version 1)." in second.output
+    assert "pelayanan-publik: tidak berubah (versi 1)." in second.output
     (folder / "01-pengantar.md").write_text(
         (folder / "01-pengantar.md").read_text() + "\nTambahan.\n")
     third = runner.invoke(args=["content", "import", str(folder)])
-    assert "pelayanan-publik: updated, version 2 (1 updated)." in third.output
+    assert "pelayanan-publik: diperbarui, versi 2 (1 diperbarui)." in third.output
 
 
 def test_import_is_all_or_nothing_across_courses(app, runner, tmp_path):
@@ -69,8 +69,8 @@ def test_import_is_all_or_nothing_across_courses(app, runner, tmp_path):
            slug="kursus-rusak")
     result = runner.invoke(args=["content", "import", str(tmp_path)])
     assert result.exit_code == 1
-    assert "kursus-rusak/course.md:5: competency must be one of" in result.output
-    assert "Nothing was imported." in result.output
+    assert "kursus-rusak/course.md:5: competency harus salah satu dari" in result.output
+    assert "Tidak ada yang diimpor." in result.output
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Course)) == 0
 
@@ -84,13 +84,13 @@ def test_export_writes_the_folder_and_reimport_is_unchanged(app, runner, tmp_pat
     for path in ("course.md", "01-pengantar.md", "02-kuis.md"):
         assert (out / "pelayanan-publik" / path).read_bytes() == (folder / path).read_bytes()
     again = runner.invoke(args=["content", "import", str(out / "pelayanan-publik")])
-    assert "unchanged" in again.output
+    assert "tidak berubah" in again.output
 
 
 def test_export_of_an_unknown_course_is_an_error(runner, tmp_path):
     result = runner.invoke(args=["content", "export", "tidak-ada", str(tmp_path)])
     assert result.exit_code == 1
-    assert "no course with slug 'tidak-ada'" in result.output
+    assert "tidak ada kursus dengan slug 'tidak-ada'" in result.output
 
 
 def test_sample_courses_are_substantial_and_use_every_question_type():

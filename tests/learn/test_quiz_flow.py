@@ -8,8 +8,9 @@ from elearn.courses.store import save_course
 from elearn.extensions import db
 from elearn.models import ModuleProgress, QuizAttempt
 
+from ..conftest import csrf_token
 from ..content.helpers import QUIZ_MD
-from .conftest import SLUG, answers_for, attempt_id, course_files
+from .conftest import SLUG, answers_for, attempt_id, course_files, quiz_key_map
 
 
 def _attempts(app):
@@ -110,7 +111,7 @@ def test_best_score_is_kept_and_passing_completes_the_quiz(app, course, learner)
             ModuleProgress.best_score.is_not(None)))
         assert row.best_score == 100.0 and row.completed_at is not None
     page = learner.client.get(f"/courses/{SLUG}").get_data(as_text=True)
-    assert "lulus, nilai terbaik 100.0" in page
+    assert "lulus, nilai terbaik 100" in page and "100.0" not in page
 
 
 def test_a_passed_quiz_cannot_be_taken_again(app, course, learner):
@@ -142,3 +143,20 @@ def test_answers_naming_unknown_options_are_ignored(app, course, learner):
     learner.submit(url, data)
     assert _attempts(app)[0].score == 0.0
     assert attempt_id(url) == _attempts(app)[0].id
+
+
+def test_result_page_numbers_follow_the_language(app, course, learner):
+    """Points are counted in words that agree with the number, and numbers are
+    written as the language writes them: "1 of 1 point", "½" as "0,5" in Indonesian."""
+    data = answers_for(app, correct=True)
+    multiple = next(q for q in quiz_key_map(app).values() if q["kind"] == "multiple")
+    data[f"q-{multiple['key']}"] = [o["key"] for o in multiple["options"] if o["correct"]][:1]
+    url = learner.attempt_url()
+    learner.submit(url, data)
+    html = learner.client.get(url).get_data(as_text=True)
+    assert "Nilai 80 dari 100" in html and "1 dari 2 poin" in html and "1 dari 1 poin" in html
+    page = learner.client.get("/").get_data(as_text=True)
+    learner.client.post("/language", data={"locale": "en", "csrf_token": csrf_token(page)})
+    html = learner.client.get(url).get_data(as_text=True)
+    assert "Score 80 of 100" in html and "1 of 2 points" in html and "1 of 1 point<" in html
+    assert not re.search(r"\d\.\d", html.split("<main", 1)[1])

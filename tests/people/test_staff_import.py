@@ -422,9 +422,10 @@ def test_cli_dry_run_prints_the_changes_and_writes_nothing(app, runner, units, m
     path = staff_file([HEADER_EN, BUDI, SITI])
     result = runner.invoke(args=["users", "import", path, "--dry-run"])
     assert result.exit_code == 0, result.output
-    assert f"row 2: create {BUDI[0]} Budi Santoso" in result.stdout
-    assert f"row 3: update {SITI[0]} Siti Aminah" in result.stdout
-    assert "1 to create, 1 to update, 0 unchanged, 0 invalid rows." in result.stdout
+    assert f"baris 2: buat {BUDI[0]} Budi Santoso" in result.stdout
+    assert f"baris 3: perbarui {SITI[0]} Siti Aminah" in result.stdout
+    assert "1 akan dibuat, 1 akan diperbarui, 0 tidak berubah, 0 baris tidak valid." \
+        in result.stdout
     assert set(users(app)) == {SITI[0]}
     assert users(app)[SITI[0]].full_name == "Test Learner"
 
@@ -433,7 +434,7 @@ def test_cli_dry_run_with_problems_exits_1(app, runner, units, staff_file):
     path = staff_file([HEADER_EN, BUDI, ["199213112019031005", "Rusak"] + [""] * 6])
     result = runner.invoke(args=["users", "import", path, "--dry-run"])
     assert result.exit_code == 1
-    assert "row 3, column nip: " in result.stderr
+    assert "baris 3, kolom nip: " in result.stderr
     assert users(app) == {}
 
 
@@ -441,7 +442,7 @@ def test_cli_refuses_a_file_with_problems_and_writes_nothing(app, runner, units,
     path = staff_file([HEADER_EN, BUDI, [BUDI[0], "Dobel"] + [""] * 6])
     result = runner.invoke(args=["users", "import", path, "--initial-password", INITIAL])
     assert result.exit_code == 1
-    assert "row 3, column nip: " in result.stderr
+    assert "baris 3, kolom nip: " in result.stderr
     assert "--skip-invalid" in result.stderr
     assert users(app) == {}
 
@@ -451,8 +452,9 @@ def test_cli_skip_invalid_imports_the_valid_rows(app, runner, units, staff_file)
     result = runner.invoke(args=["users", "import", path, "--skip-invalid",
                                  "--initial-password", INITIAL])
     assert result.exit_code == 0, result.output
-    assert "row 3, column nip: " in result.stderr
-    assert "Imported pegawai.xlsx: 2 created, 0 updated, 0 unchanged, 1 skipped." in result.stdout
+    assert "baris 3, kolom nip: " in result.stderr
+    assert "pegawai.xlsx diimpor: 2 dibuat, 0 diperbarui, 0 tidak berubah, 1 dilewati." \
+        in result.stdout
     assert set(users(app)) == {BUDI[0], SITI[0]}
 
 
@@ -461,15 +463,15 @@ def test_cli_prompts_for_the_initial_password(app, runner, auth, units, staff_fi
     result = runner.invoke(args=["users", "import", path],
                            input="12345678\nsandi-kuat-1\nsandi-kuat-1\n")
     assert result.exit_code == 0, result.output
-    assert "Initial password" in result.output
-    assert "1 created" in result.output
+    assert "Kata sandi awal untuk 1 akun baru" in result.output
+    assert "1 dibuat" in result.output
     user = users(app)[BUDI[0]]
     assert user.check_password("sandi-kuat-1") and user.must_change_password
     assert auth.login(BUDI[0], "sandi-kuat-1").status_code == 302
     # Nothing new to create: no prompt, no password needed.
     again = runner.invoke(args=["users", "import", path])
     assert again.exit_code == 0, again.output
-    assert "0 created, 0 updated, 1 unchanged, 0 skipped." in again.output
+    assert "0 dibuat, 0 diperbarui, 1 tidak berubah, 0 dilewati." in again.output
 
 
 def test_cli_weak_password_option_and_unreadable_file_fail(app, runner, units, staff_file,
@@ -488,6 +490,6 @@ def test_cli_shows_progress_for_large_files(app, runner, staff_file):
     path = staff_file([["nip", "nama"]] + [[nip(i), f"Pegawai {i}"] for i in range(600)])
     result = runner.invoke(args=["users", "import", path, "--initial-password", INITIAL])
     assert result.exit_code == 0, result.output
-    assert "Importing" in result.output
-    assert "600 created" in result.output
+    assert "Mengimpor" in result.output
+    assert "600 dibuat" in result.output
     assert len(users(app)) == 600

@@ -295,7 +295,14 @@ def test_jp_export(app, dataset):
     assert parsed[DEDI][3] == "'-Staf"
 
 
-# --- the commands ----------------------------------------------------------------------------
+# --- the commands (on a platform whose default language is English) -------------------------
+
+@pytest.fixture
+def runner(app, english_cli):
+    """These commands' messages are checked in English: the platform's default
+    language set to English (tests/cli/test_language.py checks Indonesian)."""
+    return app.test_cli_runner()
+
 
 def invoke(runner, *args):
     return runner.invoke(args=["reports", *args])
@@ -330,7 +337,7 @@ def test_cli_completion_filters(app, runner, dataset, tmp_path, args, count):
     out = tmp_path / "out.csv"
     result = invoke(runner, "completions", "--format", "csv", *args, "--output", str(out))
     assert result.exit_code == 0, result.output
-    assert f"Wrote {count} rows" in result.output
+    assert f"Wrote {count} row{'s' if count != 1 else ''} to" in result.output
     assert len(read_csv(out.read_bytes())) == count + 1
 
 

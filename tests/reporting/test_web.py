@@ -91,7 +91,7 @@ def test_the_jp_report_refuses_a_bad_year_or_unit_as_the_command_line_does(app, 
     result = runner.invoke(args=["reports", "jp", "--format", "csv", "--year", "99999",
                                  "--output", str(tmp_path / "jp.csv")])
     assert result.exit_code == 1
-    assert result.output.strip() == "Error: --year: '99999' is not a year from 1900 to 2999."
+    assert result.output.strip() == "Galat: --year: '99999' bukan tahun antara 1900 dan 2999."
 
     speak(admin, "en")
     html = admin.get(url, query_string={"year": "2026", "unit": "XYZ"}).get_data(as_text=True)

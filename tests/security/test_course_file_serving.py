@@ -96,4 +96,4 @@ def test_rerender_brings_stored_html_to_the_current_renderer(app, course):
 def test_rerender_command_renders_every_course(runner, course):
     result = runner.invoke(args=["content", "rerender"])
     assert result.exit_code == 0, result.output
-    assert "1 course(s) rendered again, 0 left unchanged." in result.output
+    assert "1 kursus dirender ulang, 0 dibiarkan tanpa perubahan." in result.output

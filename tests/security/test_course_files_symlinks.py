@@ -57,13 +57,13 @@ def test_symlinked_media_file_is_refused_by_the_checker(linked_course):
 def test_content_check_command_fails_on_a_symlink(runner, linked_course):
     result = runner.invoke(args=["content", "check", str(linked_course)])
     assert result.exit_code == 1
-    assert "media/env.txt:1: symbolic links are not allowed" in result.output
+    assert "media/env.txt:1: tautan simbolik (symlink) tidak diizinkan" in result.output
 
 
 def test_content_import_of_a_symlinked_file_imports_nothing(app, runner, linked_course):
     result = runner.invoke(args=["content", "import", str(linked_course)])
     assert result.exit_code == 1
-    assert "symbolic links are not allowed" in result.output
+    assert "tautan simbolik (symlink) tidak diizinkan" in result.output
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(CourseAsset)) == 0
 
@@ -170,4 +170,4 @@ def test_a_symlinked_course_folder_is_not_picked_up_from_a_parent(runner, tmp_pa
     os.symlink(elsewhere, courses / "kursus-tautan")
     result = runner.invoke(args=["content", "check", str(courses)])
     assert result.exit_code == 0, result.output
-    assert "1 course(s) checked" in result.output
+    assert "1 kursus diperiksa" in result.output

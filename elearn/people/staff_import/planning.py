@@ -53,8 +53,9 @@ class ImportProblem:
     message: Message
 
     def text(self, translate=lambda s: s) -> str:
-        """``row N, column X: message``, the message in the reader's language."""
-        return f"row {self.row}, column {self.column}: {self.message.text(translate)}"
+        """``row N, column X: message`` in the reader's language ("baris N, kolom X: …")."""
+        return translate(N_("row %(row)d, column %(column)s: %(message)s")) % {
+            "row": self.row, "column": self.column, "message": self.message.text(translate)}
 
     def __str__(self) -> str:
         return self.text()
