@@ -66,10 +66,17 @@ class _Text(HTMLParser):
             self.parts.append(data)
 
 
+#: An element marked as English (the authoring guide, which is documentation and
+#: written in English by the project's rules; the language switch's "English").
+ENGLISH_BLOCK = re.compile(r'<(\w+)\b[^>]*\blang="en"[^>]*>.*?</\1>', re.S)
+
+
 def read_page(html: str) -> tuple[str, list[str]]:
-    """The visible text (whitespace collapsed) and the link targets of a page."""
+    """The visible text (whitespace collapsed) and the link targets of a page; text
+    marked ``lang="en"`` is declared English to readers and screen readers alike, so
+    it is not interface text that failed to be translated."""
     parser = _Text()
-    parser.feed(html)
+    parser.feed(ENGLISH_BLOCK.sub(" ", html))
     return re.sub(r"\s+", " ", " ".join(parser.parts)), parser.links
 
 

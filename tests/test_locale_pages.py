@@ -61,7 +61,7 @@ def _admin_journey(app, client) -> None:
         save_unit(None, "BAPPEDA", "Badan Perencanaan Pembangunan Daerah", None, admin)
         assign(course, user=learner, due_date=date(2026, 12, 31), actor=admin)
         cert = db.session.scalar(sa.select(Certificate))
-        revoke(cert, admin, "Salah nama")
+        revoke(cert, admin, "Salah nama", "data_error")
         reissue(cert, admin, "Nama diperbaiki", pattern="{seq:04d}/ELN/{year}",
                 tz="Asia/Jakarta")
         db.session.commit()
