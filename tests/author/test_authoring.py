@@ -14,7 +14,7 @@ from elearn.extensions import db
 from elearn.models import Module, ModuleProgress
 from elearn.models.people import utcnow
 
-from ..conftest import NIPS, csrf_token
+from ..conftest import csrf_token
 from ..content.helpers import COURSE_MD, LESSON_MD, QUIZ_MD, make_course
 
 
@@ -30,13 +30,6 @@ def instructor(make_user, auth):
     return account
 
 
-@pytest.fixture
-def course(app):
-    """A published course whose instructor is the default test instructor."""
-    with app.app_context():
-        save_course(make_course({"course.md": COURSE_MD.replace(
-            '["198507202010012001"]', f'["{NIPS["instructor"]}"]')}))
-        db.session.commit()
 
 
 COURSE_FORM = {"slug": "etika-asn", "title": "Etika ASN", "summary": "Kode etik bagi ASN.",

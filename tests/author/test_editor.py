@@ -10,8 +10,8 @@ from elearn.courses.assets import add_asset
 from elearn.courses.store import ContentError, get_course, save_course
 from elearn.extensions import db
 
-from ..conftest import NIPS, AuthActions, csrf_token
-from ..content.helpers import COURSE_MD, make_course
+from ..conftest import AuthActions, csrf_token
+from ..content.helpers import make_course
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
 PDF = b"%PDF-1.4\n%...\n"
@@ -20,13 +20,6 @@ NEW = "/author/courses/pelayanan-publik/modules/new"
 FILES = "/author/courses/pelayanan-publik/files"
 
 
-@pytest.fixture
-def course(app):
-    """A published course whose instructor is the default test instructor."""
-    with app.app_context():
-        save_course(make_course({"course.md": COURSE_MD.replace(
-            '["198507202010012001"]', f'["{NIPS["instructor"]}"]')}))
-        db.session.commit()
 
 
 @pytest.fixture

@@ -13,8 +13,11 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
+from elearn.courses.store import save_course
 from elearn.demo import load_demo
 from elearn.extensions import db
+
+from ..content.helpers import make_course
 
 CHROMIUM = os.environ.get("ELEARN_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -62,4 +65,12 @@ def demo(app):
     """The demo units and accounts (no sample courses), as `flask demo` loads them."""
     with app.app_context():
         load_demo(content=None)
+        db.session.commit()
+
+@pytest.fixture
+def course(app):
+    """The demo accounts and a course the demo instructor teaches."""
+    with app.app_context():
+        load_demo(content=None)
+        save_course(make_course())  # lists the demo instructor
         db.session.commit()

@@ -3,11 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from elearn.courses.store import save_course
-from elearn.demo import DEMO_PASSWORD, load_demo
-from elearn.extensions import db
-
-from ..content.helpers import make_course
+from elearn.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -24,12 +20,6 @@ Setiap ASN memegang **nilai dasar** yang sama.
 """
 
 
-@pytest.fixture
-def course(app):
-    with app.app_context():
-        load_demo(content=None)
-        save_course(make_course())  # lists the demo instructor
-        db.session.commit()
 
 
 def test_instructor_publishes_a_module_and_sees_it_rendered(course, live_server, page):

@@ -6,11 +6,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from elearn.courses.store import save_course
-from elearn.demo import load_demo
-from elearn.extensions import db
-
-from ..content.helpers import make_course
 from .conftest import PHONE
 from .helpers import sign_in
 
@@ -20,12 +15,6 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
 EDITOR = "/author/courses/pelayanan-publik/modules/pengantar"
 
 
-@pytest.fixture
-def course(app):
-    with app.app_context():
-        load_demo(content=None)
-        save_course(make_course())  # lists the demo instructor
-        db.session.commit()
 
 
 def _phone(page) -> bool:
