@@ -39,6 +39,20 @@ function markWideTables() {
 document.addEventListener("DOMContentLoaded", markWideTables);
 window.addEventListener("resize", markWideTables);
 
+// A code block wider than the screen scrolls too (its lines must not wrap): it joins
+// the tab order while it does, like a wide table, without the table hint.
+function focusWideCode() {
+  document.querySelectorAll(".prose pre").forEach(function (block) {
+    if (block.scrollWidth > block.clientWidth + 1) {
+      block.tabIndex = 0;
+    } else {
+      block.removeAttribute("tabindex");
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", focusWideCode);
+window.addEventListener("resize", focusWideCode);
+
 // Menus marked data-open-wide are open on a laptop. style.css does it with
 // ::details-content; where a browser does not know that selector, open them here.
 document.addEventListener("DOMContentLoaded", function () {
