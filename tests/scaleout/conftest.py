@@ -24,6 +24,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from config import Config
+
 from .visitor import PUBLIC_HOST, Visitor
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,8 +34,8 @@ LEARNERS = 50
 #: Accounts besides them: one for the session test, two for the sign-in delays.
 EXTRA_ACCOUNTS = 3
 #: Failed sign-ins allowed from one address (ELEARN_LOGIN_LIMIT_PER_ADDRESS); more than
-#: ELEARN_LOGIN_FREE_FAILURES (5), so that the delays per account show first.
-ADDRESS_LIMIT = 6
+#: ELEARN_LOGIN_FREE_FAILURES, so that the delays per account show first.
+ADDRESS_LIMIT = Config.LOGIN_FREE_FAILURES + 1
 
 
 def _missing(message: str):

@@ -10,13 +10,15 @@ from concurrent.futures import ThreadPoolExecutor
 
 import sqlalchemy as sa
 
+from config import Config
+
 from ..conftest import csrf_token
 from .conftest import ADDRESS_LIMIT, LEARNERS
 from .visitor import Visitor
 
 WRONG = "Salah-Sekali-99"
 #: ELEARN_LOGIN_FREE_FAILURES, left at its default on the instances.
-FREE_FAILURES = 5
+FREE_FAILURES = Config.LOGIN_FREE_FAILURES
 
 
 def test_a_session_started_on_one_instance_works_on_the_other(instances, seeded):
@@ -28,7 +30,8 @@ def test_a_session_started_on_one_instance_works_on_the_other(instances, seeded)
     assert dashboard.status == 200
     assert f"NIP {nip}" in dashboard.text
     cookies = dict(visitor.cookies)
-    # A form read from B is accepted by A (one secret key signs the CSRF tokens) ...
+    # A form read from B is accepted by A (one secret key signs the CSRF tokens;
+    # a refused sign-out would leave the session alive below) ...
     assert visitor.post_form(a, "/", "/logout", token_from=b).location == "/login"
     # ... and signing out on A ends the session for B too: a copy of the cookies
     # that worked a moment ago is sent to the sign-in page.
