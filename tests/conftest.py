@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -72,6 +73,46 @@ def _clean_state(request):
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
         limiter.reset()
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+class Statements(list):
+    """The SQL statements run while recording, in order."""
+
+    @property
+    def writes(self) -> list[str]:
+        return [s for s in self if _verb(s) in WRITES]
+
+    @property
+    def reads(self) -> list[str]:
+        """SELECTs (and WITH queries): neither writes nor savepoints."""
+        return [s for s in self if _verb(s) in ("SELECT", "WITH")]
+
+
+def _verb(statement: str) -> str:
+    return statement.lstrip().split(None, 1)[0].upper()
+
+
+@contextmanager
+def recorded_sql(app):
+    """Record every statement the app's engine sends to the database inside the block,
+    through SQLAlchemy's ``before_cursor_execute`` event: a test-client request made
+    in the block is recorded whole (session and user loading, locale, the page's own
+    reads and any write). Savepoints count too."""
+    statements = Statements()
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ from .routes import (
 @login_required
 def start_attempt(slug, module_slug):
     """Start an attempt, or continue the open one, if the quiz's rules allow it."""
-    course = course_for_learner(slug)
+    course = course_for_learner(slug, module_slug)
     __, module = find_module(module_slug, progress.published_modules(course))
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -71,7 +71,7 @@ def attempt(slug, module_slug, attempt_id):
     away: a form whose CSRF token no longer holds is still accepted on the
     attempt's own proof, and one carrying neither comes back filled in.
     """
-    course = course_for_learner(slug)
+    course = course_for_learner(slug, module_slug)
     __, module = find_module(module_slug, progress.published_modules(course))
     attempt = _own_attempt(module, attempt_id)
     if quiz.close_if_expired(current_user, course, module, attempt,
@@ -124,7 +124,7 @@ def attempt(slug, module_slug, attempt_id):
 @login_required
 def save_attempt(slug, module_slug, attempt_id):
     """Autosave from the attempt page's script: answers kept as the learner goes."""
-    course = course_for_learner(slug)
+    course = course_for_learner(slug, module_slug)
     __, module = find_module(module_slug, progress.published_modules(course))
     attempt = _own_attempt(module, attempt_id)
     if not _authentic(attempt):

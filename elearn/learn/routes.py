@@ -11,33 +11,38 @@ import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm import selectinload, undefer
+from sqlalchemy.orm import undefer
 
 from ..auth.forms import EmptyForm
-from ..certificates.issue import CertificateSettings, current_certificate
+from ..certificates.issue import CertificateSettings
 from ..courses.permissions import can_edit_course
 from ..extensions import db, login_manager
 from ..inputs import page_arg
-from ..learning import catalog, progress, quiz
-from ..learning.completion import get_completion, mark_completed
+from ..learning import catalog, course_view, progress, quiz
+from ..learning.completion import mark_completed
 from ..learning.errors import LearningError
 from ..models import Course, CourseAsset, CourseCompletion, Module
 from ..web import ONE_YEAR
 from . import bp
 
 
-def course_for_learner(slug: str) -> Course:
-    """The course if this user may see it: published (and assigned, if restricted) or editable."""
-    course = db.session.scalar(
-        sa.select(Course).where(Course.slug == slug)
-        .options(selectinload(Course.modules), selectinload(Course.instructors)))
-    if course is None:
+def view_for_learner(slug: str, module_slug: str | None = None) -> course_view.CourseView:
+    """The course and this user's state in it if they may see it: published (and
+    assigned, if restricted) or editable; else a 404. Two queries (see course_view)."""
+    view = course_view.load_course_view(current_user, slug, module_slug)
+    if view is None:
         abort(404)
-    if can_edit_course(current_user, course):
-        return course
-    if not progress.may_enrol(current_user, course):
+    if can_edit_course(current_user, view.course):
+        return view
+    if not progress.may_enrol(current_user, view.course, assigned=view.assigned):
         abort(404)
-    return course
+    return view
+
+
+def course_for_learner(slug: str, module_slug: str | None = None) -> Course:
+    """The course, as ``view_for_learner``; ``module_slug`` names the module the
+    request works on, loaded in full (the others come without their content)."""
+    return view_for_learner(slug, module_slug).course
 
 
 def _modules_for(course: Course) -> list[Module]:
@@ -105,16 +110,15 @@ def course(slug):
                                modules=progress.published_modules(public),
                                page_url=current_app.config["PUBLIC_URL"].rstrip("/")
                                + url_for("learn.course", slug=slug))
-    course = course_for_learner(slug)
+    view = view_for_learner(slug)
+    course = view.course
     modules = _modules_for(course)
-    enrollment = progress.get_enrollment(current_user, course)
-    states = progress.progress_map(current_user, modules)
+    states = view.progress
     done = sum(1 for m in modules if states.get(m.id) and states[m.id].completed_at)
     return render_template(
         "learn/course.html", course=course, modules=modules, states=states,
-        enrollment=enrollment, percent=round(100 * done / len(modules)) if modules else 0,
-        done=done, completion=get_completion(current_user, course),
-        certificate=current_certificate(current_user.id, course.id),
+        enrollment=view.enrollment, percent=round(100 * done / len(modules)) if modules else 0,
+        done=done, completion=view.completion, certificate=view.certificate,
         can_edit=can_edit_course(current_user, course), button=EmptyForm())
 
 
@@ -147,25 +151,23 @@ def module(slug, module_slug):
     A GET never enrols: someone not enrolled sees the module with an enrol
     button (a POST). For an enrolled learner, opening the page itself (not an
     image or other subresource pointing at it) is remembered as the place to
-    continue and starts the reading time.
+    continue and starts the reading time; a repeat view writes nothing.
     """
-    course = course_for_learner(slug)
+    view = view_for_learner(slug, module_slug)
+    course, enrollment = view.course, view.enrollment
     modules = _modules_for(course)
     index, module = find_module(module_slug, modules)
     row = None
-    enrollment = progress.get_enrollment(current_user, course)
-    # One query for the outline's marks and this module's own row.
-    done = progress.progress_map(current_user, modules) if enrollment is not None else {}
+    done = view.progress if enrollment is not None else {}
     if (enrollment is not None and course.status == "published"
             and module.status == "published"):
+        row = done.get(module.id)
         if _is_page_navigation():
-            row = progress.open_module(current_user, course, module, enrollment)
+            row = progress.open_module(current_user, module, enrollment, row)
             db.session.commit()
-        else:
-            row = done.get(module.id)
     context = {}
     if module.kind == "quiz":
-        context = _quiz_state(course, module)
+        context = _quiz_state(course, module, view.progress)
     return render_template(
         "learn/module.html", course=course, module=module, row=row, modules=modules,
         done_ids={i for i, p in done.items() if p.completed_at is not None},
@@ -176,7 +178,7 @@ def module(slug, module_slug):
         can_edit=can_edit_course(current_user, course), **context)
 
 
-def _quiz_state(course: Course, module: Module) -> dict:
+def _quiz_state(course: Course, module: Module, done: dict) -> dict:
     """What the quiz box on the module page needs: attempts, rules, what is still closed."""
     attempts = quiz.attempts_of(current_user, module)
     open_attempt = next((a for a in attempts if a.submitted_at is None), None)
@@ -192,7 +194,7 @@ def _quiz_state(course: Course, module: Module) -> dict:
             "open_attempt": open_attempt,
             "attempts_left": quiz.attempts_left(module, attempts),
             "passed_quiz": quiz.has_passed(attempts),
-            "lessons_open": quiz.lessons_still_open(current_user, course, module),
+            "lessons_open": quiz.lessons_still_open(current_user, course, module, done),
             "next_attempt_at": quiz.next_attempt_at(module, attempts),
             "asked": sum(draw.values()) if draw else len(module.quiz["questions"])}
 
@@ -256,9 +258,11 @@ def _asset_in_use(course: Course, asset: CourseAsset) -> bool:
     marker = f"/files/{asset.sha256}/"
     if marker in (course.description_html or ""):
         return True
-    return any(marker in (module.body_html or "")
-               or (module.quiz is not None and marker in json.dumps(module.quiz))
-               for module in progress.published_modules(course))
+    published = db.session.execute(sa.select(Module.body_html, Module.quiz).where(
+        Module.course_id == course.id, Module.for_learners_condition()))
+    return any(marker in (body_html or "")
+               or (quiz_data is not None and marker in json.dumps(quiz_data))
+               for body_html, quiz_data in published)
 
 
 def _attachment(filename: str) -> str:

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, defer
 
 from ..extensions import db
 from ..models import (
@@ -17,10 +17,11 @@ from ..models import (
     CourseCompletion,
     Enrollment,
     Module,
+    ModuleProgress,
     User,
 )
 from .completion import jp_in_year
-from .progress import CourseProgress, course_progress, covers
+from .progress import CourseProgress, covers
 
 
 def _visible_to(user: User):
@@ -41,23 +42,27 @@ class CatalogEntry:
 
 def catalog_page(user: User, *, competency: str = "", q: str = "", page: int = 1,
                  per_page: int = 25):
-    published = Module.for_learners_condition()
-    counts = (sa.select(Module.course_id, sa.func.count().label("modules"),
-                        sa.func.coalesce(sa.func.sum(Module.minutes), 0).label("minutes"))
-              .where(published).group_by(Module.course_id).subquery())
-    stmt = (sa.select(Course, sa.func.coalesce(counts.c.modules, 0),
-                      sa.func.coalesce(counts.c.minutes, 0))
-            .outerjoin(counts, counts.c.course_id == Course.id)
-            .where(_visible_to(user)).order_by(Course.title, Course.id))
+    """One page of the courses ``user`` may see, with their published modules and
+    minutes: a count, then the page (the module figures for its courses only)."""
+    where = [_visible_to(user)]
     if competency:
-        stmt = stmt.where(Course.competency == competency)
+        where.append(Course.competency == competency)
     if q:
-        stmt = stmt.where(sa.func.lower(Course.title).contains(q.lower(), autoescape=True))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+        where.append(sa.func.lower(Course.title).contains(q.lower(), autoescape=True))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Course).where(*where))
     result = Page(page=max(1, page), per_page=per_page, total=total)
-    result.items = [CatalogEntry(course, modules, minutes)
-                    for course, modules, minutes in db.session.execute(
-                        stmt.limit(per_page).offset((result.page - 1) * per_page)).all()]
+    published = Module.for_learners_condition()
+    modules = (sa.select(sa.func.count()).select_from(Module)
+               .where(Module.course_id == Course.id, published).scalar_subquery())
+    minutes = (sa.select(sa.func.coalesce(sa.func.sum(Module.minutes), 0))
+               .where(Module.course_id == Course.id, published).scalar_subquery())
+    rows = db.session.execute(
+        sa.select(Course, modules, minutes).where(*where)
+        .options(defer(Course.source), defer(Course.description_html))
+        .order_by(Course.title, Course.id)
+        .limit(per_page).offset((result.page - 1) * per_page)).all()
+    result.items = [CatalogEntry(course, count, total_minutes)
+                    for course, count, total_minutes in rows]
     return result
 
 
@@ -111,45 +116,57 @@ class Dashboard:
     today: date | None = None
 
 
+def _board_rows(user: User):
+    """One row per published course the user is enrolled in or assigned: the course,
+    the user's enrolment, completion and current certificate, the slug of the module
+    to continue with, the published modules and those completed, the nearest due date
+    and whether it is assigned. Enrolled courses come first, most recently opened first.
+    """
+    def theirs(model):
+        return (model.course_id == Course.id) & (model.user_id == user.id)
+
+    published = Module.for_learners_condition()
+    total = (sa.select(sa.func.count()).select_from(Module)
+             .where(Module.course_id == Course.id, published).scalar_subquery())
+    done = (sa.select(sa.func.count()).select_from(Module).join(ModuleProgress)
+            .where(Module.course_id == Course.id, published, ModuleProgress.user_id == user.id,
+                   ModuleProgress.completed_at.is_not(None)).scalar_subquery())
+    theirs_assigned = (Assignment.course_id == Course.id) & covers(user)
+    due = sa.select(sa.func.min(Assignment.due_date)).where(theirs_assigned).scalar_subquery()
+    assigned = sa.exists().where(theirs_assigned)
+    last = aliased(Module)
+    mine = sa.union(sa.select(Enrollment.course_id).where(Enrollment.user_id == user.id),
+                    sa.select(Assignment.course_id).where(covers(user)))
+    return db.session.execute(
+        sa.select(Course, Enrollment, CourseCompletion, Certificate, last.slug,
+                  total, done, due, assigned)
+        .outerjoin(Enrollment, theirs(Enrollment))
+        .outerjoin(CourseCompletion, theirs(CourseCompletion))
+        .outerjoin(Certificate, theirs(Certificate) & (Certificate.status != "replaced"))
+        .outerjoin(last, last.id == Enrollment.last_module_id)
+        .options(defer(Course.source), defer(Course.description_html))
+        .where(Course.status == "published", Course.id.in_(mine))
+        .order_by(Enrollment.last_opened_at.desc().nulls_last(),
+                  Enrollment.enrolled_at.desc().nulls_last(), Course.id)).all()
+
+
 def dashboard(user: User, tz: str) -> Dashboard:
-    """Everything 'Pembelajaran Saya' shows, for one user; ``tz`` (the agency's
-    time zone) says which day and year it is."""
+    """Everything 'Pembelajaran Saya' shows, for one user, in two queries; ``tz`` (the
+    agency's time zone) says which day and year it is."""
     today = datetime.now(ZoneInfo(tz)).date()
-    enrollments = db.session.scalars(
-        sa.select(Enrollment).where(Enrollment.user_id == user.id)
-        .options(joinedload(Enrollment.course), joinedload(Enrollment.last_module))
-        .order_by(Enrollment.last_opened_at.desc().nulls_last(), Enrollment.enrolled_at.desc())
-    ).all()
-    completions = {c.course_id: c for c in db.session.scalars(
-        sa.select(CourseCompletion).where(CourseCompletion.user_id == user.id))}
-    certificates = {c.course_id: c for c in db.session.scalars(
-        sa.select(Certificate).where(Certificate.user_id == user.id,
-                                     Certificate.status != "replaced"))}
-    assignments = db.session.execute(
-        sa.select(Assignment.course_id, sa.func.min(Assignment.due_date))
-        .join(Course).where(covers(user), Course.status == "published")
-        .group_by(Assignment.course_id)).all()
-    due = dict(assignments)
-    assigned_courses = {c.id: c for c in db.session.scalars(
-        sa.select(Course).where(Course.id.in_(list(due))))} if due else {}
-    courses = {e.course_id: e.course for e in enrollments} | assigned_courses
-    progress = course_progress(user, list(courses.values()))
     board = Dashboard(year=today.year, today=today,
                       jp_this_year=jp_in_year(user, today.year, tz))
-    enrolled_ids = set()
-    for e in enrollments:
-        if e.course.status != "published":
-            continue
-        enrolled_ids.add(e.course_id)
-        item = DashboardCourse(e.course, progress[e.course_id],
-                               continue_slug=e.last_module.slug if e.last_module else None,
-                               completion=completions.get(e.course_id),
-                               due_date=due.get(e.course_id),
-                               certificate=certificates.get(e.course_id))
-        (board.completed if item.completion else board.in_progress).append(item)
-    for course_id, due_date in sorted(due.items(), key=lambda kv: (kv[1] is None, kv[1])):
-        if course_id in completions:
-            continue
-        board.assigned.append(DashboardCourse(assigned_courses[course_id], progress[course_id],
-                                              due_date=due_date))
+    assigned_items = []
+    for course, enrollment, completion, certificate, continue_slug, total, done, due, \
+            assigned in _board_rows(user):
+        progress = CourseProgress(done, total)
+        if enrollment is not None:
+            item = DashboardCourse(course, progress, continue_slug=continue_slug,
+                                   completion=completion, due_date=due,
+                                   certificate=certificate)
+            (board.completed if completion else board.in_progress).append(item)
+        if assigned and completion is None:
+            assigned_items.append(DashboardCourse(course, progress, due_date=due))
+    board.assigned = sorted(assigned_items, key=lambda item: (
+        item.due_date is None, item.due_date or today, item.course.id))
     return board

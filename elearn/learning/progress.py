@@ -36,11 +36,15 @@ def is_assigned(user: User, course: Course) -> bool:
     return db.session.scalar(stmt.limit(1)) is not None
 
 
-def may_enrol(user: User, course: Course) -> bool:
-    """Published courses are open to all, restricted ones only to those assigned."""
+def may_enrol(user: User, course: Course, *, assigned: bool | None = None) -> bool:
+    """Published courses are open to all, restricted ones only to those assigned.
+
+    ``assigned``, when the caller already read it (see course_view), saves the query."""
     if course.status != "published":
         return False
-    return not course.restricted or user.role == "admin" or is_assigned(user, course)
+    if not course.restricted or user.role == "admin":
+        return True
+    return is_assigned(user, course) if assigned is None else assigned
 
 
 def get_enrollment(user: User, course: Course) -> Enrollment | None:
@@ -73,29 +77,55 @@ def progress_map(user: User, modules: list[Module]) -> dict[int, ModuleProgress]
     return {p.module_id: p for p in rows}
 
 
-def progress_row(user: User, module: Module) -> ModuleProgress:
-    """The learner's progress row for ``module``, created if missing (race-safe)."""
-    row = db.session.scalar(sa.select(ModuleProgress).where(
+def _find_progress_row(user: User, module: Module) -> ModuleProgress | None:
+    return db.session.scalar(sa.select(ModuleProgress).where(
         ModuleProgress.user_id == user.id, ModuleProgress.module_id == module.id))
-    if row is None:
-        row = ModuleProgress(user_id=user.id, module_id=module.id)
-        try:
-            with db.session.begin_nested():
-                db.session.add(row)
-        except IntegrityError:
-            row = db.session.scalar(sa.select(ModuleProgress).where(
-                ModuleProgress.user_id == user.id, ModuleProgress.module_id == module.id))
+
+
+def _new_progress_row(user: User, module: Module) -> ModuleProgress:
+    """Add the learner's progress row for ``module``; the one a concurrent request
+    added first if it won the race (the unique constraint decides)."""
+    row = ModuleProgress(user_id=user.id, module_id=module.id)
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        row = _find_progress_row(user, module)
     return row
 
 
-def open_module(user: User, course: Course, module: Module,
-                enrollment: Enrollment) -> ModuleProgress:
-    """Record that the enrolled learner opened a module (a GET: it never enrols)."""
-    now = utcnow()
-    enrollment.last_module_id = module.id
-    enrollment.last_opened_at = now
-    row = progress_row(user, module)
-    row.last_opened_at = now
+def progress_row(user: User, module: Module) -> ModuleProgress:
+    """The learner's progress row for ``module``, created if missing (race-safe)."""
+    return _find_progress_row(user, module) or _new_progress_row(user, module)
+
+
+#: A repeat view of the module the learner is on refreshes its "last opened" times at
+#: most this often, so reading a page again (or reloading it) writes nothing.
+OPEN_TOUCH_INTERVAL = timedelta(minutes=10)
+
+
+def _stale(moment: datetime | None, now: datetime) -> bool:
+    return moment is None or now - as_utc(moment) > OPEN_TOUCH_INTERVAL
+
+
+def open_module(user: User, module: Module, enrollment: Enrollment,
+                row: ModuleProgress | None, now: datetime | None = None) -> ModuleProgress:
+    """Record that the enrolled learner opened a module (a GET: it never enrols).
+
+    ``row`` is the learner's progress row for the module as the page already read it
+    (None when there is none). The first visit creates it, which starts the reading
+    time; opening another module moves the place to continue. Otherwise nothing is
+    written unless the last record is older than ``OPEN_TOUCH_INTERVAL``, so the
+    dashboard's most-recent-first order stays right without a write on every view.
+    """
+    now = now or utcnow()
+    if row is None:
+        row = _new_progress_row(user, module)
+    elif _stale(row.last_opened_at, now):
+        row.last_opened_at = now
+    if enrollment.last_module_id != module.id or _stale(enrollment.last_opened_at, now):
+        enrollment.last_module_id = module.id
+        enrollment.last_opened_at = now
     db.session.flush()
     return row
 
@@ -120,19 +150,3 @@ class CourseProgress:
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
-
-
-def course_progress(user: User, courses: list[Course]) -> dict[int, CourseProgress]:
-    """Done and total published modules per course, in two queries whatever the size."""
-    if not courses:
-        return {}
-    ids = [c.id for c in courses]
-    published = Module.for_learners_condition()
-    totals = dict(db.session.execute(
-        sa.select(Module.course_id, sa.func.count()).where(
-            Module.course_id.in_(ids), published).group_by(Module.course_id)).all())
-    done = dict(db.session.execute(
-        sa.select(Module.course_id, sa.func.count()).join(ModuleProgress).where(
-            Module.course_id.in_(ids), published, ModuleProgress.user_id == user.id,
-            ModuleProgress.completed_at.is_not(None)).group_by(Module.course_id)).all())
-    return {i: CourseProgress(done.get(i, 0), totals.get(i, 0)) for i in ids}

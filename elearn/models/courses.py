@@ -70,6 +70,12 @@ class Course(db.Model):
         cascade="all, delete-orphan", order_by="CourseInstructor.position")
     assets: Mapped[list[CourseAsset]] = relationship(
         cascade="all, delete-orphan", order_by="CourseAsset.path")
+    #: The file named by ``cover_path``, if any: read on its own (or joined to the
+    #: course's query) rather than by loading every file of the course.
+    cover: Mapped[CourseAsset | None] = relationship(
+        primaryjoin="and_(foreign(CourseAsset.course_id) == Course.id, "
+                    "foreign(CourseAsset.path) == Course.cover_path)",
+        viewonly=True, uselist=False)
 
     @property
     def instructor_nips(self) -> list[str]:
@@ -82,7 +88,7 @@ class Course(db.Model):
     @property
     def cover_url(self) -> str | None:
         """Fingerprinted URL of the cover image, if the course has one."""
-        asset = next((a for a in self.assets if a.path == self.cover_path), None)
+        asset = self.cover if self.cover_path else None
         return default_asset_url(self.slug, asset.path, asset.sha256) if asset else None
 
 

@@ -16,6 +16,7 @@ import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import User, UserSession
@@ -59,13 +60,16 @@ def _row(session_id: str) -> UserSession | None:
 
 
 def load_session_user(session_id: str) -> User | None:
-    """The active user whose live session is ``session_id``, else None (one query)."""
+    """The active user whose live session is ``session_id``, else None (one query, which
+    also brings the user's unit: the dashboard shows it, and a query of its own would
+    cost about as much as the whole lookup)."""
     parsed = _parse(session_id)
     if parsed is None:
         return None
     user_id, token = parsed
     found = db.session.execute(
         sa.select(UserSession, User).join(User, User.id == UserSession.user_id)
+        .options(joinedload(User.unit))
         .where(UserSession.user_id == user_id, UserSession.token_hash == _hash(token))
     ).first()
     if found is None:

@@ -148,8 +148,8 @@ def build_dataset(app, monkeypatch) -> dict:
         take_quiz(budi, pelayanan, right={1, 2, 3})  # 4 of 5 points: 80, passed
         completion.mark_completed(budi, etika, _lesson(etika, 1),
                                   certificates=certificate_settings())
-        progress.open_module(users[FORMULA], pelayanan, _lesson(pelayanan, 1),
-                             progress.enrol(users[FORMULA], pelayanan))
+        progress.open_module(users[FORMULA], _lesson(pelayanan, 1),
+                             progress.enrol(users[FORMULA], pelayanan), None)
         take_quiz(users[DEDI], etika, right={1})  # 2 of 5 points: 40, failed
         complete_course(ids[EKA], etika.id)
         db.session.commit()

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from ...certificates.issue import CertificateSettings
 from ...errors import N_
 from ...extensions import db
-from ...models import Course, Module, QuizAttempt, User
+from ...models import Course, Module, ModuleProgress, QuizAttempt, User
 from ...models.people import as_utc, utcnow
 from ..errors import LearningError
 from ..progress import enrol, progress_map, published_modules
@@ -45,13 +45,16 @@ def has_passed(attempts: list[QuizAttempt]) -> bool:
     return any(a.passed for a in attempts if a.submitted_at is not None)
 
 
-def lessons_still_open(user: User, course: Course, module: Module) -> list[Module]:
-    """The published lessons before this quiz that the learner has not completed yet."""
+def lessons_still_open(user: User, course: Course, module: Module,
+                       progress: dict[int, ModuleProgress] | None = None) -> list[Module]:
+    """The published lessons before this quiz that the learner has not completed yet.
+
+    ``progress``: the learner's progress rows by module id, if the caller has them."""
     if not module.require_lessons:
         return []
     lessons = [m for m in published_modules(course)
                if m.kind == "lesson" and m.position < module.position]
-    done = progress_map(user, lessons)
+    done = progress_map(user, lessons) if progress is None else progress
     return [m for m in lessons if done.get(m.id) is None or done[m.id].completed_at is None]
 
 

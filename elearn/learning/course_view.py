@@ -1,0 +1,81 @@
+"""What a learner's course and module pages read, in two queries whatever the size of
+the course: the course with the learner's enrolment, completion, current certificate,
+cover and whether it is assigned to them (and, for a module page, that module in
+full); then every module of the course, light, each with the learner's progress row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from ..extensions import db
+from ..models import (
+    Assignment,
+    Certificate,
+    Course,
+    CourseCompletion,
+    Enrollment,
+    Module,
+    ModuleProgress,
+    User,
+)
+from .progress import covers
+
+
+@dataclass
+class CourseView:
+    course: Course
+    enrollment: Enrollment | None = None
+    completion: CourseCompletion | None = None
+    #: The current (not replaced) certificate of the completion.
+    certificate: Certificate | None = None
+    #: Assigned to the learner or the learner's unit (what opens a restricted course).
+    assigned: bool = False
+    #: The module the address names, loaded in full; None if the course has no such one.
+    module: Module | None = None
+    #: The learner's progress rows, by module id.
+    progress: dict[int, ModuleProgress] = field(default_factory=dict)
+
+
+def _theirs(model, user: User):
+    """Join condition: ``model``'s row of this course and this user."""
+    return (model.course_id == Course.id) & (model.user_id == user.id)
+
+
+def load_course_view(user: User, slug: str, module_slug: str | None = None) -> CourseView | None:
+    """The course ``slug`` as ``user`` sees it, None if there is no such course.
+
+    ``course.modules`` is filled (every module, retired and draft ones too, in order)
+    without their Markdown source, rendered body and quiz: the outline needs none of
+    them, and ``view.module``, the one the page shows, is loaded whole.
+    """
+    assigned = sa.exists().where(Assignment.course_id == Course.id, covers(user))
+    stmt = (sa.select(Course, Enrollment, CourseCompletion, Certificate, assigned)
+            .outerjoin(Enrollment, _theirs(Enrollment, user))
+            .outerjoin(CourseCompletion, _theirs(CourseCompletion, user))
+            .outerjoin(Certificate, _theirs(Certificate, user)
+                       & (Certificate.status != "replaced"))
+            .options(joinedload(Course.cover), defer(Course.source))
+            .where(Course.slug == slug))
+    if module_slug is not None:
+        stmt = stmt.add_columns(Module).outerjoin(
+            Module, (Module.course_id == Course.id) & (Module.slug == module_slug))
+    found = db.session.execute(stmt).first()
+    if found is None:
+        return None
+    view = CourseView(*found)
+    view.assigned = bool(view.assigned)  # SQLite answers EXISTS with 0 or 1
+    rows = db.session.execute(
+        sa.select(Module, ModuleProgress)
+        .outerjoin(ModuleProgress, (ModuleProgress.module_id == Module.id)
+                   & (ModuleProgress.user_id == user.id))
+        .options(defer(Module.source), defer(Module.body_html), defer(Module.quiz))
+        .where(Module.course_id == view.course.id)
+        .order_by(Module.position, Module.id)).all()
+    set_committed_value(view.course, "modules", [module for module, __ in rows])
+    view.progress = {row.module_id: row for __, row in rows if row is not None}
+    return view
