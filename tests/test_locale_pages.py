@@ -52,8 +52,9 @@ def _learner_journey(client) -> None:
     learner.submit(learner.attempt_url(), partly)
 
 
-def _admin_journey(app, client) -> None:
-    """Leave every kind of audit entry and an import with problems to preview."""
+def _admin_journey(app, client) -> str:
+    """Leave every kind of audit entry and an import with problems to preview; returns
+    the preview's address (its id depends on the database's sequence)."""
     with app.app_context():
         admin = db.session.scalar(sa.select(User).where(User.email == ADMIN))
         learner = db.session.scalar(sa.select(User).where(User.email == LEARNER))
@@ -66,8 +67,10 @@ def _admin_journey(app, client) -> None:
                 tz="Asia/Jakarta")
         db.session.commit()
     page = client.get("/admin/import").get_data(as_text=True)
-    client.post("/admin/import", data={"csrf_token": csrf_token(page),
-                                       "archive": (BytesIO(STAFF_CSV), "pegawai.csv")})
+    sent = client.post("/admin/import", data={"csrf_token": csrf_token(page),
+                                              "archive": (BytesIO(STAFF_CSV), "pegawai.csv")})
+    assert sent.status_code == 302, "the import was not accepted for preview"
+    return sent.headers["Location"]
 
 
 @pytest.fixture
@@ -117,14 +120,14 @@ def test_every_page_of_every_journey_speaks_indonesian(journeys):
     learner = _sign_in(app, LEARNER)
     _learner_journey(learner)
     admin = _sign_in(app, ADMIN)
-    _admin_journey(app, admin)
+    import_preview = _admin_journey(app, admin)
     instructor = _sign_in(app, INSTRUCTOR)
     report = []
     for client, starts, least in (
             (learner, ["/", "/courses", "/account/password"], 8),
             (instructor, ["/", "/author/"], 6),
             (admin, ["/", "/admin/", "/admin/reports?course=pelayanan-publik",
-                     "/admin/reports/jp", "/admin/import/1"], 15)):
+                     "/admin/reports/jp", import_preview], 15)):
         pages, found = _check(client, starts, english)
         assert pages >= least, f"the crawl from {starts} reached only {pages} pages"
         report += found
@@ -141,7 +144,7 @@ def test_every_page_of_every_journey_speaks_indonesian(journeys):
     audit = read_page(admin.get("/admin/audit").get_data(as_text=True))[0]
     assert "Sertifikat dicabut" in audit and "Kursus ditugaskan" in audit
     assert "Pelayanan Publik, untuk Andi Pratama Lubis (NIP 199204112019031005)" in audit
-    preview = read_page(admin.get("/admin/import/1").get_data(as_text=True))[0]
+    preview = read_page(admin.get(import_preview).get_data(as_text=True))[0]
     assert "baris 3, kolom unit_kode: Kode unit TIDAKADA tidak dikenal." in preview
 
 
