@@ -76,10 +76,12 @@ def create_app(
 
     from .auth.guards import init_guards
     from .cli import register_cli
+    from .compression import init_compression
     from .error_pages import register_error_handlers
     from .web import init_web
 
     init_guards(app)
+    init_compression(app)  # before init_web: compresses after its headers are set
     init_web(app)
     register_error_handlers(app)
     register_cli(app)
