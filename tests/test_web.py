@@ -1,15 +1,6 @@
 """Cross-cutting web concerns (elearn/web.py): page budget, static caching, security headers."""
 
 import re
-from pathlib import Path
-
-import pytest
-
-from elearn.content import read_folder
-from elearn.courses.store import save_course
-from elearn.extensions import db
-
-CONTENT = Path(__file__).resolve().parent.parent / "content"
 
 
 def _assets(html: str) -> list[str]:
@@ -46,13 +37,6 @@ def _first_visit(client, path: str) -> tuple[int, int]:
                 assert "immutable" in response.headers["Cache-Control"], url
             total += _on_the_wire(response)
     return total, _on_the_wire(page)
-
-
-@pytest.fixture
-def sample_course(app):
-    with app.app_context():
-        save_course(read_folder(CONTENT / "komunikasi-dengan-warga"))
-        db.session.commit()
 
 
 def test_a_lesson_costs_at_most_15kb_first_and_5kb_again_on_the_wire(
