@@ -51,9 +51,6 @@ def create_app(
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     db.init_app(app)
-    from .schema_migrations import init_schema_migrations
-
-    init_schema_migrations(app)  # Flask-Migrate and Alembic load when first used
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -78,12 +75,12 @@ def create_app(
 
     from .auth.guards import init_guards
     from .cli import register_cli
-    from .compression import init_compression
     from .error_pages import register_error_handlers
+    from .schema_migrations import init_schema_migrations
     from .web import init_web
 
+    init_schema_migrations(app)  # Flask-Migrate and Alembic load when first used
     init_guards(app)
-    init_compression(app)  # before init_web: compresses after its headers are set
     init_web(app)
     register_error_handlers(app)
     register_cli(app)
