@@ -16,7 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, load_settings
 
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .extensions import babel, csrf, db, limiter, login_manager
 
 #: Whether this process already warned that the demo signatory signs certificates.
 _demo_signatory_warned = False
@@ -51,7 +51,6 @@ def create_app(
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -77,8 +76,10 @@ def create_app(
     from .auth.guards import init_guards
     from .cli import register_cli
     from .error_pages import register_error_handlers
+    from .schema_migrations import init_schema_migrations
     from .web import init_web
 
+    init_schema_migrations(app)  # Flask-Migrate and Alembic load when first used
     init_guards(app)
     init_web(app)
     register_error_handlers(app)

@@ -12,6 +12,7 @@ from flask_login import current_user
 from jinja2 import pass_context
 
 from .auth.forms import EmptyForm
+from .compression import init_compression
 from .i18n import LANGUAGES
 from .vocabulary import audit_target, certificate_competency, choices, label
 
@@ -111,6 +112,9 @@ def vocabulary_choices(vocabulary: str) -> list[tuple[str, str]]:
 
 
 def init_web(app: Flask) -> None:
+    # First: after_request handlers run last-registered first, so the compressor
+    # runs after security_headers below has set every header.
+    init_compression(app)
     default_max_age = app.get_send_file_max_age
 
     def get_send_file_max_age(filename):

@@ -13,15 +13,19 @@ import os
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from elearn import create_app
+from elearn.content import read_folder
+from elearn.courses.store import save_course
 from elearn.extensions import db, limiter
 from elearn.people.services import PersonData, create_user, upsert_unit
 
+CONTENT = Path(__file__).resolve().parent.parent / "content"
 TEST_DATABASE_URL = os.environ.get("ELEARN_TEST_DATABASE_URL")
 PASSWORD = "Tugas-Belajar-2026"
 
@@ -189,3 +193,11 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+@pytest.fixture
+def sample_course(app):
+    """The sample course "komunikasi-dengan-warga" from content/, real-sized lessons."""
+    with app.app_context():
+        save_course(read_folder(CONTENT / "komunikasi-dengan-warga"))
+        db.session.commit()

@@ -7,22 +7,59 @@ def _assets(html: str) -> list[str]:
     return re.findall(r'<(?:link|script|img)[^>]+(?:href|src)="([^"]+)"', html)
 
 
-def test_pages_load_nothing_from_another_host_and_stay_under_30kb(client, auth, make_user):
-    account = make_user("admin")
-    pages = [client.get("/login").get_data(as_text=True)]
-    auth.login(account.nip)
-    pages += [client.get(p).get_data(as_text=True) for p in ("/", "/admin/users")]
-    for html in pages:
-        assets = _assets(html)
-        assert assets
-        total = 0
-        for url in assets:
-            assert url.startswith("/") and not url.startswith("//"), url
-            with client.get(url) as response:
-                assert response.status_code == 200
-                if url.split("?")[0].endswith((".css", ".js")):
-                    total += len(response.data)
-        assert total <= 30 * 1024
+#: What Chromium asks for over HTTPS.
+ACCEPT = {"Accept-Encoding": "gzip, deflate, br, zstd"}
+#: The largest lesson of the sample courses (about 9.5 KB of HTML).
+LESSON = "/courses/komunikasi-dengan-warga/mendengar-aktif-dan-bahasa-jelas"
+
+
+def _on_the_wire(response) -> int:
+    """Bytes of a response as sent: status line, headers and (compressed) body."""
+    headers = sum(len(name) + len(value) + 4 for name, value in response.headers.items())
+    return len("HTTP/1.1 200 OK\r\n\r\n") + headers + len(response.get_data())
+
+
+def _first_visit(client, path: str) -> tuple[int, int]:
+    """(bytes of a first visit: the page and every asset it loads, bytes of the page
+    alone: a repeat visit, since the assets are cached for a year), compressed as a
+    browser asks. Every asset must come from this host."""
+    page = client.get(path, headers=ACCEPT)
+    assert page.status_code == 200, path
+    html = client.get(path).get_data(as_text=True)
+    assets = _assets(html)
+    assert assets
+    total = _on_the_wire(page)
+    for url in assets:
+        assert url.startswith("/") and not url.startswith("//"), url
+        with client.get(url, headers=ACCEPT) as response:
+            assert response.status_code == 200
+            if url.split("?")[0].endswith((".css", ".js")):
+                assert "immutable" in response.headers["Cache-Control"], url
+            total += _on_the_wire(response)
+    return total, _on_the_wire(page)
+
+
+def test_a_lesson_costs_at_most_15kb_first_and_5kb_again_on_the_wire(
+        client, auth, make_user, sample_course):
+    auth.login(make_user("learner").nip)
+    first, repeat = _first_visit(client, LESSON)
+    assert first <= 15 * 1024, first  # 13.9 KB (37 KB uncompressed)
+    assert repeat <= 5 * 1024, repeat  # 4.3 KB (9.9 KB uncompressed)
+
+
+def test_pages_load_nothing_from_another_host_and_stay_under_30kb(
+        client, auth, make_user, sample_course):
+    learner, admin = make_user("learner"), make_user("admin")
+    sizes = {"/login": _first_visit(client, "/login")[0]}
+    auth.login(learner.nip)
+    for path in ("/", "/courses", "/courses/komunikasi-dengan-warga", LESSON):
+        sizes[path] = _first_visit(client, path)[0]
+    auth.logout()
+    auth.login(admin.nip)
+    for path in ("/admin/", "/admin/users", "/admin/reports", "/admin/reports/jp", "/author/"):
+        sizes[path] = _first_visit(client, path)[0]
+    assert len(sizes) == 10
+    assert all(size <= 30 * 1024 for size in sizes.values()), sizes
 
 
 def test_static_files_are_fingerprinted_and_cached_for_a_year(client):

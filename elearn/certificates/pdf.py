@@ -18,15 +18,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import segno
 from babel.dates import format_date
-from fontTools.ttLib import TTFont
-from fpdf import FPDF
 
 from ..models import Certificate
 from ..vocabulary import certificate_competency
+
+if TYPE_CHECKING:  # fpdf2, fontTools and segno load when a PDF is made, not to serve a page
+    from fpdf import FPDF
 
 GREEN = (11, 93, 59)
 #: After a multi-line cell, continue at the left margin on the next line.
@@ -76,6 +76,8 @@ MISSING = "\ufffd"
 @cache
 def _printable() -> frozenset[int]:
     """Code points every certificate font has a glyph for."""
+    from fontTools.ttLib import TTFont
+
     sets = []
     for name in FONTS.values():
         with TTFont(FONT_DIR / name) as font:
@@ -100,6 +102,8 @@ def _text(value: str | None) -> str:
 
 
 def _new_pdf() -> FPDF:
+    from fpdf import FPDF
+
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     for (family, style), name in FONTS.items():
         pdf.add_font(family, style, FONT_DIR / name)
@@ -208,6 +212,8 @@ def _course_completed(pdf: FPDF, cert: Certificate, width: float) -> None:
 
 def _verification(pdf: FPDF, cert: Certificate, verify_url: str) -> float:
     """QR code and verification address, bottom left; returns the QR code's top."""
+    import segno
+
     qr = segno.make(verify_url, error="m")
     png = io.BytesIO()
     qr.save(png, kind="png", scale=8, border=2)

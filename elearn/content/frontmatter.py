@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from .limits import MAX_FRONT_MATTER_CHARS, MAX_FRONT_MATTER_DEPTH
 from .model import N_, Problem
 
@@ -35,6 +33,7 @@ def split_front_matter(text: str, file: str) -> tuple[FrontMatter, list[Problem]
             Problem(file, 1, N_("front matter is not closed with a '---' line"))
         ]
     yaml_text = "\n".join(lines[1:end])
+    import yaml  # here, not at import: only reading a course needs it
     fm = FrontMatter(body="\n".join(lines[end + 1:]), body_line=end + 2, end_line=end + 1)
     if len(yaml_text) > MAX_FRONT_MATTER_CHARS:
         return fm, [Problem(file, 2, N_(
@@ -75,6 +74,8 @@ def _unsafe_shape(yaml_text: str, file: str) -> Problem | None:
     The event parser is not recursive and expands nothing, so this is linear
     and safe before the recursive composer runs.
     """
+    import yaml
+
     depth = 0
     for event in yaml.parse(yaml_text, Loader=yaml.SafeLoader):
         line = 2 + event.start_mark.line

@@ -8,15 +8,8 @@ iframes and javascript:/data: URLs never reach a learner's browser.
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ET  # noqa: S405 - only builds Markdown's own tree
 from collections.abc import Callable
-from urllib.parse import urlsplit
-
-import bleach
-import markdown
-from bleach.css_sanitizer import CSSSanitizer
-from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
+from functools import cache
 
 from .limits import MarkdownTooComplex, markdown_problems
 
@@ -81,8 +74,6 @@ ALLOWED_ATTRIBUTES = {
     "h5": _id_or_class(()), "h6": _id_or_class(()),
 }
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto", "tel"})
-# Only text alignment survives in style attributes (the tables extension uses it).
-_CSS = CSSSanitizer(allowed_css_properties=["text-align"])
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 #: Maps a relative link target (``02-etika.md``, ``media/x.png``) to a URL,
@@ -94,46 +85,6 @@ def is_relative_target(url: str) -> bool:
     return bool(url) and not _SCHEME.match(url) and not url.startswith(("/", "#", "?"))
 
 
-class _RewriteLinks(Treeprocessor):
-    def __init__(self, md, resolve: LinkResolver | None):
-        super().__init__(md)
-        self.resolve = resolve
-
-    def run(self, root: ET.Element) -> None:
-        for element in root.iter():
-            if element.tag == "h1":  # the module title is the page's only h1
-                element.tag = "h2"
-            if (element_id := element.get("id")) is not None:
-                element.set("id", ID_PREFIX + element_id)
-            if (classes := element.get("class")) is not None:
-                if kept := _allowed_classes(classes):
-                    element.set("class", kept)
-                else:
-                    del element.attrib["class"]
-            if element.tag == "a" and element.get("href", "").startswith("#"):
-                element.set("href", "#" + ID_PREFIX + element.get("href")[1:])
-            attr = {"a": "href", "img": "src"}.get(element.tag)
-            if not attr:
-                continue
-            url = element.get(attr, "")
-            if self.resolve is not None and is_relative_target(url):
-                parts = urlsplit(url)
-                new = self.resolve(parts.path, element.tag)
-                if new is not None:
-                    element.set(attr, new + (f"#{parts.fragment}" if parts.fragment else ""))
-            if element.tag == "img":
-                element.set("loading", "lazy")
-
-
-class _RewriteLinksExtension(Extension):
-    def __init__(self, resolve: LinkResolver | None):
-        super().__init__()
-        self.resolve = resolve
-
-    def extendMarkdown(self, md):  # noqa: N802 - Markdown's API name
-        md.treeprocessors.register(_RewriteLinks(md, self.resolve), "elearn_links", 1)
-
-
 def render_markdown(text: str, resolve: LinkResolver | None = None) -> str:
     """Render ``text`` to sanitised HTML, rewriting relative links with ``resolve``.
 
@@ -142,9 +93,13 @@ def render_markdown(text: str, resolve: LinkResolver | None = None) -> str:
     """
     if markdown_problems(text):
         raise MarkdownTooComplex(text[:80])
+    import markdown  # here, not at import: serving a page never renders Markdown
+
+    from .markdown_links import RewriteLinksExtension
+
     extensions = [
         "tables", "fenced_code", "footnotes", "admonition", "attr_list", "sane_lists",
-        "toc", _RewriteLinksExtension(resolve),
+        "toc", RewriteLinksExtension(resolve),
     ]
     html = markdown.Markdown(
         extensions=extensions,
@@ -154,13 +109,23 @@ def render_markdown(text: str, resolve: LinkResolver | None = None) -> str:
     return sanitize_html(html)
 
 
+@cache
+def _css_sanitizer():
+    from bleach.css_sanitizer import CSSSanitizer
+
+    # Only text alignment survives in style attributes (the tables extension uses it).
+    return CSSSanitizer(allowed_css_properties=["text-align"])
+
+
 def sanitize_html(html: str) -> str:
+    import bleach  # with html5lib and tinycss2: only when content is imported or edited
+
     return bleach.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         protocols=ALLOWED_PROTOCOLS,
-        css_sanitizer=_CSS,
+        css_sanitizer=_css_sanitizer(),
         strip=True,
         strip_comments=True,
     )

@@ -9,8 +9,7 @@ and the folder export always reflects the web edits.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import yaml
+from functools import cache
 
 from ..content import CourseFiles, Problem, check_course
 from ..content.draw import draw_from_text, draw_text
@@ -29,17 +28,25 @@ class _FlowMapping(dict):
     """A mapping written on one line, as authors write it: ``draw: {etika: 3, layanan: 3}``."""
 
 
-class _FrontMatterDumper(yaml.SafeDumper):
-    pass
+@cache
+def _front_matter_dumper() -> type:
+    """PyYAML's safe dumper writing _FlowMapping on one line (made when first needed:
+    serving a page needs no YAML)."""
+    import yaml
 
+    class FrontMatterDumper(yaml.SafeDumper):
+        pass
 
-_FrontMatterDumper.add_representer(
-    _FlowMapping, lambda dumper, data: dumper.represent_mapping(
-        "tag:yaml.org,2002:map", data, flow_style=True))
+    FrontMatterDumper.add_representer(
+        _FlowMapping, lambda dumper, data: dumper.represent_mapping(
+            "tag:yaml.org,2002:map", data, flow_style=True))
+    return FrontMatterDumper
 
 
 def _dump_front_matter(meta: dict, body: str) -> str:
-    front = yaml.dump(meta, Dumper=_FrontMatterDumper, sort_keys=False, allow_unicode=True,
+    import yaml
+
+    front = yaml.dump(meta, Dumper=_front_matter_dumper(), sort_keys=False, allow_unicode=True,
                       default_flow_style=False, width=1000)
     return f"---\n{front}---\n{body.strip()}\n"
 

@@ -33,14 +33,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from os import PathLike
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from ..certificates.pdf import Issuer, render_certificate, verification_url
 from ..extensions import db
@@ -50,6 +45,13 @@ from .filters import CompletionFilters
 from .jp import jp_report
 from .queries import DEFAULT_TZ, completion_rows
 from .queries import certificate_ids as certificate_ids_select
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
+
+#: openpyxl's WriteOnlyCell, bound by write_xlsx when it first runs: openpyxl is
+#: imported only to make an Excel file, never to serve a page (worker memory).
+WriteOnlyCell: Any = None
 
 log = logging.getLogger(__name__)
 
@@ -186,6 +188,12 @@ def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]],
     memory stays flat. The header is bold and frozen; widths follow
     ``COLUMN_WIDTHS``.
     """
+    global WriteOnlyCell  # bound once, by the import below (see WriteOnlyCell)
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title)
     sheet.freeze_panes = "A2"

@@ -1,0 +1,132 @@
+"""Compressed responses (elearn/compression.py): text shrinks, compressed files and
+small bodies are left alone, streams still stream, caches stay correct."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import re
+
+import brotli
+from backports import zstd
+from flask import Response
+
+from elearn import create_app
+
+BROWSER_HTTPS = "gzip, deflate, br, zstd"  # what Chromium sends over HTTPS
+BROWSER_HTTP = "gzip, deflate"  # and over plain HTTP
+
+
+def decode(response) -> bytes:
+    encoding = response.headers.get("Content-Encoding")
+    data = response.get_data()
+    if encoding == "br":
+        return brotli.decompress(data)
+    if encoding == "gzip":
+        return gzip.decompress(data)
+    if encoding == "zstd":
+        return zstd.decompress(data)
+    assert encoding is None, encoding
+    return data
+
+
+def _css_url(client) -> str:
+    html = client.get("/login").get_data(as_text=True)
+    return re.search(r'href="(/static/style\.css\?v=[0-9a-f]+)"', html).group(1)
+
+
+def test_pages_css_and_js_are_sent_compressed_in_the_encoding_the_browser_takes(client):
+    plain = client.get("/login")
+    assert "Content-Encoding" not in plain.headers  # a client that asks for nothing
+    for accept, expected in ((BROWSER_HTTPS, "br"), (BROWSER_HTTP, "gzip")):
+        page = client.get("/login", headers={"Accept-Encoding": accept})
+        assert page.headers["Content-Encoding"] == expected
+        assert "Accept-Encoding" in page.headers["Vary"]
+        assert len(page.get_data()) < len(plain.get_data()) / 2
+        # Same page apart from the per-response CSRF token.
+        strip = re.compile(rb'value="[^"]+"')
+        assert strip.sub(b"", decode(page)) == strip.sub(b"", plain.get_data())
+    for url in (_css_url(client), "/static/app.js"):
+        with client.get(url) as original:
+            expected_body = original.get_data()
+        with client.get(url, headers={"Accept-Encoding": BROWSER_HTTP}) as response:
+            assert response.headers["Content-Encoding"] == "gzip", url
+            assert decode(response) == expected_body
+            assert len(response.get_data()) < len(expected_body) / 2
+
+
+def test_small_bodies_and_already_compressed_files_are_sent_as_they_are(app, client, auth,
+                                                                          make_user):
+    with client.get("/static/favicon.svg", headers={"Accept-Encoding": BROWSER_HTTPS}) as icon:
+        assert icon.status_code == 200 and len(icon.get_data()) < 500
+        assert "Content-Encoding" not in icon.headers  # too small to be worth it
+    auth.login(make_user("admin").nip)
+    with client.get("/admin/reports/completions.xlsx",
+                    headers={"Accept-Encoding": BROWSER_HTTPS}) as xlsx:
+        assert xlsx.status_code == 200 and xlsx.get_data()[:2] == b"PK"
+        assert "Content-Encoding" not in xlsx.headers  # a zip already
+    compressed_types = set(app.config["COMPRESS_MIMETYPES"])
+    for kind in ("application/pdf", "application/zip", "image/png", "image/jpeg",
+                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"):
+        assert kind not in compressed_types
+
+
+def test_a_streamed_csv_export_is_compressed_and_still_streamed(client, auth, make_user):
+    auth.login(make_user("admin").nip)
+    plain = client.get("/admin/reports/completions.csv")
+    assert plain.is_streamed
+    expected = plain.get_data()
+    # Never brotli for a stream: its compressor sends nothing before ~8 MB of input.
+    for accept, expected_encoding in ((BROWSER_HTTPS, "zstd"), (BROWSER_HTTP, "gzip")):
+        response = client.get("/admin/reports/completions.csv",
+                              headers={"Accept-Encoding": accept})
+        assert response.is_streamed and "Content-Length" not in response.headers
+        assert response.headers["Content-Encoding"] == expected_encoding
+        assert decode(response) == expected
+
+
+def test_a_stream_sends_its_first_compressed_bytes_before_the_view_has_produced_the_rest(
+        tmp_path):
+    app = create_app({"DATABASE_URL": "sqlite://"}, profile="test",
+                     instance_path=str(tmp_path))
+    produced = []
+
+    @app.route("/stream-probe")
+    def stream_probe():
+        def rows():
+            for n in range(2000):
+                produced.append(n)
+                # Hex of a hash: hardly compressible, so output cannot wait for the end.
+                yield f"{n},{hashlib.sha256(str(n).encode()).hexdigest() * 16}\n".encode()
+        return Response(rows(), mimetype="text/csv")
+
+    response = app.test_client().get("/stream-probe", buffered=False,
+                                     headers={"Accept-Encoding": BROWSER_HTTPS})
+    assert response.headers["Content-Encoding"] == "zstd"
+    chunks = iter(response.response)
+    first = next(chunk for chunk in chunks if chunk)
+    assert first and len(produced) < 500  # about 1 MB made of 2 MB
+    body = first + b"".join(chunks)
+    assert zstd.decompress(body).count(b"\n") == 2000 and len(produced) == 2000
+    response.close()
+
+
+def test_a_compressed_static_file_keeps_its_year_long_cache_and_answers_304(client):
+    url = _css_url(client)
+    headers = {"Accept-Encoding": BROWSER_HTTPS}
+    with client.get(url, headers=headers) as first:
+        assert first.headers["Content-Encoding"] == "br"
+        assert "immutable" in first.headers["Cache-Control"]
+        etag = first.headers["ETag"]
+        assert etag.endswith(':br"')  # never the same validator as the plain file
+    with client.get(url, headers={**headers, "If-None-Match": etag}) as again:
+        assert again.status_code == 304 and not again.get_data()
+    with client.get(url, headers={"If-None-Match": etag}) as plain:
+        assert plain.status_code == 200 and "Content-Encoding" not in plain.headers
+
+
+def test_a_byte_range_of_a_static_file_is_sent_plain(client):
+    url = _css_url(client)
+    with client.get(url, headers={"Accept-Encoding": BROWSER_HTTPS, "Range": "bytes=0-99"}) as part:
+        assert part.status_code == 206 and "Content-Encoding" not in part.headers
+        assert len(part.get_data()) == 100
