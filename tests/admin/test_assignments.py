@@ -1,6 +1,5 @@
 """Courses assigned to units and people, and who has not completed them."""
 
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
@@ -11,7 +10,7 @@ from elearn.extensions import db
 from elearn.models import Assignment, AuditEntry, User
 
 from ..certificates.conftest import complete_course
-from ..conftest import AuthActions, csrf_token
+from ..conftest import AuthActions, csrf_token, recorded_sql
 from ..content.helpers import make_course
 
 
@@ -88,20 +87,6 @@ def test_removing_an_assignment_is_audited(app, client, setup):
         assert actions == ["assignments.save", "assignments.delete"]
 
 
-@contextmanager
-def _counted_queries(app):
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
 
 
 def _add(**values) -> int:
@@ -133,11 +118,11 @@ def test_list_is_paginated_and_counts_in_a_fixed_number_of_queries(app, client, 
             db.session.flush()
             _add(course_id=setup["course_id"], user_id=user.id)
         db.session.commit()
-    with _counted_queries(app) as many:
+    with recorded_sql(app) as many:
         first = client.get("/admin/assignments").get_data(as_text=True)
     assert "30 penugasan" in first and "Halaman 1 dari 2" in first
     assert first.count('class="assign-item"') == 25
-    with _counted_queries(app) as few:
+    with recorded_sql(app) as few:
         second = client.get("/admin/assignments?page=2").get_data(as_text=True)
     assert second.count('class="assign-item"') == 5
     assert len(many) == len(few)
