@@ -42,7 +42,6 @@ from ..models import (
     Unit,
     User,
 )
-from ..models.people import as_utc
 from .filters import STATUS_COMPLETED, STATUS_IN_PROGRESS, CompletionFilters
 
 DEFAULT_TZ = "Asia/Jakarta"
@@ -189,10 +188,6 @@ def _filter_conditions(filters: CompletionFilters, tz: str) -> list:
     return conditions
 
 
-def _local(value: datetime | None, zone: ZoneInfo) -> datetime | None:
-    return None if value is None else as_utc(value).astimezone(zone)
-
-
 def _score(value) -> float | None:
     return None if value is None else round(float(value), 1)
 
@@ -232,29 +227,39 @@ def completion_select(filters: CompletionFilters, tz: str = DEFAULT_TZ) -> sa.Se
     )
 
 
+def completion_tuples(filters: CompletionFilters | None = None,
+                      tz: str = DEFAULT_TZ) -> Iterator[tuple]:
+    """Every enrolment matching ``filters`` as a plain tuple in ``CompletionRow`` order,
+    streamed ``BATCH`` rows at a time: the exports' fast path (no object per row)."""
+    filters = filters or CompletionFilters()
+    zone = ZoneInfo(tz)
+    # Core, not the ORM: the statement selects columns only, and the ORM's per-row
+    # bookkeeping would cost more than the query itself on a 100 000-row export.
+    result = db.session.connection().execute(
+        completion_select(filters, tz).execution_options(yield_per=BATCH))
+    try:
+        for (nip, name, unit_name, position, grade, title, jp, done, total, best_score,
+             enrolled_at, completed_at, completion_id, number, cert_status, slug,
+             unit_code) in result:
+            if enrolled_at.tzinfo is None:  # SQLite hands back naive UTC
+                enrolled_at = enrolled_at.replace(tzinfo=UTC)
+            if completed_at is not None and completed_at.tzinfo is None:
+                completed_at = completed_at.replace(tzinfo=UTC)
+            yield (nip, name, unit_name, position, grade, title, int(jp),
+                   STATUS_IN_PROGRESS if completion_id is None else STATUS_COMPLETED,
+                   round(100 * done / total) if total else 0,
+                   None if best_score is None else round(float(best_score), 1),
+                   enrolled_at.astimezone(zone),
+                   None if completed_at is None else completed_at.astimezone(zone),
+                   number, cert_status, slug, unit_code)
+    finally:
+        result.close()
+
+
 def completion_rows(filters: CompletionFilters | None = None,
                     tz: str = DEFAULT_TZ) -> Iterator[CompletionRow]:
     """Every enrolment matching ``filters``, streamed ``BATCH`` rows at a time."""
-    filters = filters or CompletionFilters()
-    zone = ZoneInfo(tz)
-    result = db.session.execute(completion_select(filters, tz).execution_options(
-        yield_per=BATCH))
-    try:
-        for r in result:
-            completed = r.completion_id is not None
-            yield CompletionRow(
-                nip=r.nip, name=r.full_name, unit_name=r.unit_name, position=r.position,
-                grade=r.grade, course_title=r.title, jp=int(r.jp),
-                status=STATUS_COMPLETED if completed else STATUS_IN_PROGRESS,
-                progress=round(100 * r.done / r.total) if r.total else 0,
-                best_score=_score(r.best_score),
-                enrolled_at=_local(r.enrolled_at, zone),
-                completed_at=_local(r.completed_at, zone),
-                certificate_number=r.certificate_number,
-                certificate_status=r.certificate_status,
-                course_slug=r.course_slug, unit_code=r.unit_code)
-    finally:
-        result.close()
+    return map(CompletionRow._make, completion_tuples(filters, tz))
 
 
 def certificate_ids(filters: CompletionFilters, tz: str = DEFAULT_TZ) -> sa.Select:
