@@ -1,0 +1,1 @@
+"""Benchmarks: run with `make bench` and `make bench-peers`, never part of `make test`."""
