@@ -13,6 +13,7 @@ racing to complete the same course still leave one row.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -92,12 +93,19 @@ def year_bounds(year: int, tz: str) -> tuple[datetime, datetime]:
     return start, end
 
 
+@cache
+def _jp_in_year_statement():
+    return (sa.select(sa.func.coalesce(sa.func.sum(CourseCompletion.jp), 0))
+            .where(CourseCompletion.user_id == sa.bindparam("user_id"),
+                   CourseCompletion.completed_at >= sa.bindparam("start"),
+                   CourseCompletion.completed_at < sa.bindparam("end"),
+                   jp_credited(CourseCompletion.id)))
+
+
 def jp_in_year(user: User, year: int, tz: str) -> int:
-    """Lesson hours credited to ``user`` by completions in the calendar year."""
+    """Lesson hours credited to ``user`` by completions in the calendar year (the
+    statement is built once per process)."""
     start, end = year_bounds(year, tz)
-    total = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(CourseCompletion.jp), 0))
-                              .where(CourseCompletion.user_id == user.id,
-                                     CourseCompletion.completed_at >= start,
-                                     CourseCompletion.completed_at < end,
-                                     jp_credited(CourseCompletion.id)))
+    total = db.session.scalar(_jp_in_year_statement(),
+                              {"user_id": user.id, "start": start, "end": end})
     return int(total or 0)

@@ -2,11 +2,13 @@
 the course: the course with the learner's enrolment, completion, current certificate,
 cover and whether it is assigned to them (and, for a module page, that module in
 full); then every module of the course, light, each with the learner's progress row.
+Both statements are built once per process, with bind parameters.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import defer, joinedload
@@ -23,7 +25,7 @@ from ..models import (
     ModuleProgress,
     User,
 )
-from .progress import covers
+from .progress import covers_bound, person_params
 
 
 @dataclass
@@ -41,9 +43,34 @@ class CourseView:
     progress: dict[int, ModuleProgress] = field(default_factory=dict)
 
 
-def _theirs(model, user: User):
-    """Join condition: ``model``'s row of this course and this user."""
-    return (model.course_id == Course.id) & (model.user_id == user.id)
+def _theirs(model):
+    """Join condition: ``model``'s row of this course and the bound user."""
+    return (model.course_id == Course.id) & (model.user_id == sa.bindparam("user_id"))
+
+
+@cache
+def _course_statement(with_module: bool):
+    assigned = sa.exists().where(Assignment.course_id == Course.id, covers_bound())
+    stmt = (sa.select(Course, Enrollment, CourseCompletion, Certificate, assigned)
+            .outerjoin(Enrollment, _theirs(Enrollment))
+            .outerjoin(CourseCompletion, _theirs(CourseCompletion))
+            .outerjoin(Certificate, _theirs(Certificate) & (Certificate.status != "replaced"))
+            .options(joinedload(Course.cover), defer(Course.source))
+            .where(Course.slug == sa.bindparam("slug")))
+    if with_module:
+        stmt = stmt.add_columns(Module).outerjoin(
+            Module, (Module.course_id == Course.id) & (Module.slug == sa.bindparam("module")))
+    return stmt
+
+
+@cache
+def _modules_statement():
+    return (sa.select(Module, ModuleProgress)
+            .outerjoin(ModuleProgress, (ModuleProgress.module_id == Module.id)
+                       & (ModuleProgress.user_id == sa.bindparam("user_id")))
+            .options(defer(Module.source), defer(Module.body_html), defer(Module.quiz))
+            .where(Module.course_id == sa.bindparam("course_id"))
+            .order_by(Module.position, Module.id))
 
 
 def load_course_view(user: User, slug: str, module_slug: str | None = None) -> CourseView | None:
@@ -53,29 +80,14 @@ def load_course_view(user: User, slug: str, module_slug: str | None = None) -> C
     without their Markdown source, rendered body and quiz: the outline needs none of
     them, and ``view.module``, the one the page shows, is loaded whole.
     """
-    assigned = sa.exists().where(Assignment.course_id == Course.id, covers(user))
-    stmt = (sa.select(Course, Enrollment, CourseCompletion, Certificate, assigned)
-            .outerjoin(Enrollment, _theirs(Enrollment, user))
-            .outerjoin(CourseCompletion, _theirs(CourseCompletion, user))
-            .outerjoin(Certificate, _theirs(Certificate, user)
-                       & (Certificate.status != "replaced"))
-            .options(joinedload(Course.cover), defer(Course.source))
-            .where(Course.slug == slug))
-    if module_slug is not None:
-        stmt = stmt.add_columns(Module).outerjoin(
-            Module, (Module.course_id == Course.id) & (Module.slug == module_slug))
-    found = db.session.execute(stmt).first()
+    params = {**person_params(user), "slug": slug, "module": module_slug}
+    found = db.session.execute(_course_statement(module_slug is not None), params).first()
     if found is None:
         return None
     view = CourseView(*found)
     view.assigned = bool(view.assigned)  # SQLite answers EXISTS with 0 or 1
-    rows = db.session.execute(
-        sa.select(Module, ModuleProgress)
-        .outerjoin(ModuleProgress, (ModuleProgress.module_id == Module.id)
-                   & (ModuleProgress.user_id == user.id))
-        .options(defer(Module.source), defer(Module.body_html), defer(Module.quiz))
-        .where(Module.course_id == view.course.id)
-        .order_by(Module.position, Module.id)).all()
+    rows = db.session.execute(_modules_statement(),
+                              {"user_id": user.id, "course_id": view.course.id}).all()
     set_committed_value(view.course, "modules", [module for module, __ in rows])
     view.progress = {row.module_id: row for __, row in rows if row is not None}
     return view

@@ -31,6 +31,19 @@ def covers(user: User):
     return sa.or_(*conditions)
 
 
+def covers_bound():
+    """``covers`` for a statement built once: the user comes as the bind parameters
+    ``user_id`` and ``unit_id`` (see ``person_params``); a user without a unit binds
+    NULL, which equals nothing."""
+    return ((Assignment.user_id == sa.bindparam("user_id", type_=sa.Integer))
+            | (Assignment.unit_id == sa.bindparam("unit_id", type_=sa.Integer)))
+
+
+def person_params(user: User) -> dict[str, int | None]:
+    """The bind parameters ``covers_bound`` and other per-person statements read."""
+    return {"user_id": user.id, "unit_id": user.unit_id}
+
+
 def is_assigned(user: User, course: Course) -> bool:
     stmt = sa.select(Assignment.id).where(Assignment.course_id == course.id, covers(user))
     return db.session.scalar(stmt.limit(1)) is not None

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -59,6 +60,15 @@ def _row(session_id: str) -> UserSession | None:
         UserSession.user_id == user_id, UserSession.token_hash == _hash(token)))
 
 
+@cache
+def _session_user_statement():
+    """Built once per process: every request of a signed-in person runs it."""
+    return (sa.select(UserSession, User).join(User, User.id == UserSession.user_id)
+            .options(joinedload(User.unit))
+            .where(UserSession.user_id == sa.bindparam("user_id"),
+                   UserSession.token_hash == sa.bindparam("token_hash")))
+
+
 def load_session_user(session_id: str) -> User | None:
     """The active user whose live session is ``session_id``, else None (one query, which
     also brings the user's unit: the dashboard shows it, and a query of its own would
@@ -67,11 +77,8 @@ def load_session_user(session_id: str) -> User | None:
     if parsed is None:
         return None
     user_id, token = parsed
-    found = db.session.execute(
-        sa.select(UserSession, User).join(User, User.id == UserSession.user_id)
-        .options(joinedload(User.unit))
-        .where(UserSession.user_id == user_id, UserSession.token_hash == _hash(token))
-    ).first()
+    found = db.session.execute(_session_user_statement(),
+                               {"user_id": user_id, "token_hash": _hash(token)}).first()
     if found is None:
         return None
     row, user = found
