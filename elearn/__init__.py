@@ -53,6 +53,7 @@ def create_app(
     db.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    _check_limits_only_where_declared(app)
     login_manager.init_app(app)
     from .i18n import init_i18n
 
@@ -178,3 +179,18 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+
+
+def _check_limits_only_where_declared(app: Flask) -> None:
+    """Drop Flask-Limiter's check before every request when nothing needs it.
+
+    Limits here sit on a few views (sign-in, certificate verification), whose
+    decorator checks them when the view runs. The before-request hook exists for
+    default and application-wide limits; without any it only costs every request
+    of every page a walk through the limiter's bookkeeping.
+    """
+    if app.config.get("RATELIMIT_DEFAULT") or app.config.get("RATELIMIT_APPLICATION"):
+        return
+    hooks = app.before_request_funcs.get(None, [])
+    if limiter._check_request_limit in hooks:
+        hooks.remove(limiter._check_request_limit)

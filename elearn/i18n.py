@@ -19,8 +19,8 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, current_app, has_request_context, session
-from flask_babel import Babel
+from flask import Flask, current_app, g, has_request_context, session
+from flask_babel import Babel, get_translations
 from flask_login import current_user
 
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
@@ -99,4 +99,29 @@ def init_i18n(app: Flask, babel: Babel) -> None:
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(catalog_directory(app))
     babel.init_app(app, locale_selector=select_locale)
+    # Templates translate through request_translations: the same catalogs as
+    # Flask-Babel's callables, looked up once per request instead of per string.
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: request_translations().ugettext(s),
+        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
+
+
+def request_translations():
+    """Flask-Babel's ``get_translations()``, remembered in its own per-request state
+    for as long as the request's locale stays the same object (``refresh`` and
+    ``force_locale`` replace it, and the next call looks the catalogs up again)."""
+    state = getattr(g, "_flask_babel", None) if g else None
+    if state is not None:
+        memo = getattr(state, "elearn_translations", None)
+        if memo is not None and memo[0] is getattr(state, "babel_locale", None):
+            return memo[1]
+    translations = get_translations()
+    state = getattr(g, "_flask_babel", None) if g else None
+    if state is not None:
+        state.elearn_translations = (getattr(state, "babel_locale", None), translations)
+    return translations
 

@@ -9,7 +9,9 @@ from pathlib import Path
 from flask import Flask, g, request, session, url_for
 from flask_babel import format_decimal, format_percent, get_locale, gettext, ngettext
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_context
+from markupsafe import Markup
 
 from .auth.forms import EmptyForm
 from .compression import init_compression
@@ -31,17 +33,29 @@ def _file_digest(path: str, mtime_ns: int) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
 
 
+@lru_cache(maxsize=256)
+def _static_version(folder: str, filename: str) -> str:
+    path = Path(folder) / filename
+    return _file_digest(str(path), path.stat().st_mtime_ns)
+
+
 def static_url(filename: str) -> str:
     """URL of a static file with a content hash, so it can be cached for a year.
 
-    The digest is derived from the file itself (cached per modification time),
-    so every process computes the same URL without shared state.
+    The digest is derived from the file itself, so every process computes the
+    same URL without shared state. Static files change only with a deployment,
+    which restarts the processes: the digest is read once per process, except
+    while templates auto-reload (debug), where it follows each change.
     """
     from flask import current_app
 
-    path = Path(current_app.static_folder) / filename
-    stat = path.stat()
-    return url_for("static", filename=filename, v=_file_digest(str(path), stat.st_mtime_ns))
+    folder = current_app.static_folder
+    if current_app.jinja_env.auto_reload:
+        path = Path(folder) / filename
+        version = _file_digest(str(path), path.stat().st_mtime_ns)
+    else:
+        version = _static_version(folder, filename)
+    return url_for("static", filename=filename, v=version)
 
 
 #: Public pages that still show a person's name (certificate verification).
@@ -106,6 +120,12 @@ def audit_target_text(context, target: str, names: dict[str, str] | None = None)
     return audit_target(target, gettext, names)
 
 
+def csrf_field() -> Markup:
+    """``{{ csrf_field() }}``: the hidden CSRF input of a button-only form, without
+    building a WTForms form for it (the layout has two on every page)."""
+    return Markup('<input name="csrf_token" type="hidden" value="%s">') % generate_csrf()
+
+
 def vocabulary_choices(vocabulary: str) -> list[tuple[str, str]]:
     """``{% for value, text in vocabulary_choices('role') %}``: the options of a filter."""
     return choices(vocabulary, gettext)
@@ -149,11 +169,14 @@ def init_web(app: Flask) -> None:
     app.add_template_filter(percent_format, "percent")
     # {{ number(n) }}: a count in the page's language ("1.234" in Indonesian).
     app.add_template_global(format_decimal, "number")
+    app.add_template_global(csrf_field, "csrf_field")
     app.add_template_filter(certificate_competency, "certificate_competency")
 
     @app.context_processor
     def template_globals():
         return {
+            # The user itself, not Flask-Login's proxy: a page reads it a dozen times.
+            "current_user": current_user._get_current_object(),
             "static_url": static_url,
             "languages": LANGUAGES,
             "current_locale": str(get_locale() or app.config["DEFAULT_LOCALE"]),

@@ -119,7 +119,7 @@ def course(slug):
         "learn/course.html", course=course, modules=modules, states=states,
         enrollment=view.enrollment, percent=round(100 * done / len(modules)) if modules else 0,
         done=done, completion=view.completion, certificate=view.certificate,
-        can_edit=can_edit_course(current_user, course), button=EmptyForm())
+        can_edit=can_edit_course(current_user, course))
 
 
 @bp.route("/courses/<slug>/enrol", methods=["POST"])
@@ -173,7 +173,7 @@ def module(slug, module_slug):
         done_ids={i for i, p in done.items() if p.completed_at is not None},
         previous=modules[index - 1] if index > 0 else None,
         next=modules[index + 1] if index + 1 < len(modules) else None,
-        position=index + 1, total=len(modules), button=EmptyForm(), enrollment=enrollment,
+        position=index + 1, total=len(modules), enrollment=enrollment,
         wait=progress.reading_time_left(course, module, row),
         can_edit=can_edit_course(current_user, course), **context)
 
