@@ -334,7 +334,7 @@ def kolibri_learner(base: str, username: str) -> dict:
         raise BenchError(f"Kolibri learner home data ({status}) lists no class with lessons: "
                          f"{body[:300]!r}")
     return {"sign_in_path": sign_in_path, "home_data_path": home_data,
-            "cookie": learner.cookie_header(),
+            "cookie": learner.cookie_header(), "home_marker": "Pelajaran 1",
             "home_data_bytes": len(body), "lessons": len(rooms[0]["lessons"]),
             "quizzes": len(rooms[0].get("exams") or [])}
 
@@ -389,7 +389,11 @@ def elearn_learner(base: str) -> dict:
     if status != 200 or b'name="password"' in body:
         raise BenchError(f"elearn dashboard answered {status} "
                          f"{headers.get('Location', '')} instead of the learner's page")
+    marker = "Andi Pratama Lubis"  # the demo learner's name, on their dashboard
+    if marker.encode() not in body:
+        raise BenchError("elearn dashboard does not show the demo learner's name")
     return {"sign_in_path": "/login", "home_data_path": "/", "cookie": browser.cookie_header(),
+            "home_marker": marker,
             "home_data_bytes": len(body), "courses": slugs}
 
 
@@ -402,25 +406,69 @@ def run_elearn() -> Iterator[tuple[str, dict]]:
         _flask(env, "db", "upgrade")
         _flask(env, "demo")
         with serve("wsgi:app", env=env, workers=2, log=Path(tmp) / "gunicorn.log") as server:
+            # serve() starts gunicorn in a session of its own: its pid is the group id.
             yield server.url, {"command": "gunicorn --workers 2 --timeout 120 wsgi:app "
                                "(as make run)", "database": "SQLite (temporary file)",
-                               "data": "flask demo"}
+                               "data": "flask demo", "pid": server.pid}
 
 
 # --------------------------------------------------------------------------- measuring
 
 
-def _measure(url: str, cookie: str | None, args) -> loadgen.Result:
+def group_cpu_seconds(pgid: int) -> float:
+    """CPU time (user + system) used so far by the live processes of a process group."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rpartition(")")[2].split()
+            if int(fields[2]) == pgid:
+                ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def wait_idle(pgid: int, *, timeout: float = 120) -> None:
+    """Wait until a server has finished the requests wrk left behind.
+
+    When wrk stops it closes its connections with one request still open on
+    each; both servers go on to answer every one of them (Kolibri's log shows
+    it), which at 50 connections is seconds of work for a slow server. Starting
+    the next measurement before that would charge it to the wrong run.
+    """
+    deadline = time.monotonic() + timeout
+    last = group_cpu_seconds(pgid)
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = group_cpu_seconds(pgid)
+        if now - last < 0.02:  # under 4% of a core over half a second: idle
+            return
+        last = now
+    raise BenchError(f"the server (process group {pgid}) stayed busy for {timeout} s after wrk")
+
+
+def _measure(url: str, cookie: str | None, pgid: int, args) -> tuple[loadgen.Result, float]:
+    """wrk's figures for one page and the server's CPU milliseconds per request.
+
+    CPU time per request hardly depends on what else the machine runs, so it
+    backs up req/s on a busy machine. It is the server's CPU from the start of
+    the run until it is idle again, over the requests wrk completed plus the
+    one left open on each connection (which the server still answers).
+    """
     cookies = [cookie] if cookie else None
     # A short warm-up first, the same for both apps (first requests fill caches).
     loadgen.measure(url, cookies=cookies, connections=args.connections, threads=args.threads,
                     seconds=min(3, args.seconds), timeout_s=args.timeout)
+    wait_idle(pgid)
+    cpu_before = group_cpu_seconds(pgid)
     result = loadgen.measure(url, cookies=cookies, connections=args.connections,
                              threads=args.threads, seconds=args.seconds,
                              timeout_s=args.timeout)
+    wait_idle(pgid)
+    served = result.requests + args.connections
+    cpu_ms = round(1000 * (group_cpu_seconds(pgid) - cpu_before) / served, 2)
     print(f"  {url}: {result.rps} req/s, p50 {result.p50_ms} ms, p99 {result.p99_ms} ms, "
-          f"{result.non2xx} non-2xx, {result.socket_errors} socket errors", flush=True)
-    return result
+          f"{cpu_ms} ms CPU per request, {result.non2xx} non-2xx, "
+          f"{result.socket_errors} socket errors", flush=True)
+    return result, cpu_ms
 
 
 PAGES = (("sign-in page", "sign_in_path", False),
@@ -428,30 +476,56 @@ PAGES = (("sign-in page", "sign_in_path", False),
 
 
 def measure_both(elearn_base: str, elearn: dict, kolibri_base: str, kolibri: dict,
-                 args) -> dict[str, dict[str, loadgen.Result]]:
+                 args) -> tuple[dict[str, dict[str, loadgen.Result]], dict[str, dict[str, float]]]:
     """Each page on elearn, then straight after on Kolibri, so both see the same machine.
 
     Both servers are up for the whole run; only the one being measured gets
-    requests (an idle Kolibri or gunicorn costs next to no CPU).
+    requests (an idle Kolibri used under 1% of a core here, an idle gunicorn less).
     """
     measured: dict[str, dict[str, loadgen.Result]] = {"elearn": {}, "kolibri": {}}
+    cpu: dict[str, dict[str, float]] = {"elearn": {}, "kolibri": {}}
     for name, key, signed_in in PAGES:
         for app, base, learner in (("elearn", elearn_base, elearn),
                                    ("kolibri", kolibri_base, kolibri)):
             print(f"{app} {name}:", flush=True)
-            measured[app][name] = _measure(base + learner[key],
-                                           learner["cookie"] if signed_in else None, args)
-    return measured
+            measured[app][name], cpu[app][name] = _measure(
+                base + learner[key], learner["cookie"] if signed_in else None,
+                learner["pgid"], args)
+            if signed_in:
+                still_signed_in(app, base, learner)
+    return measured, cpu
 
 
-def compare(elearn: dict[str, loadgen.Result], kolibri: dict[str, loadgen.Result]) -> list[dict]:
-    """One row per page: both figures, the ratio and whether it meets the budget."""
+def still_signed_in(app: str, base: str, learner: dict) -> None:
+    """wrk counts a redirect as a success: make sure the session held to the end."""
+    browser = Browser(base)
+    status, headers, body = browser.request(learner["home_data_path"],
+                                            headers={"Cookie": learner["cookie"]})
+    if status != 200 or learner["home_marker"].encode() not in body:
+        raise BenchError(f"after the run, {app}'s learner home data answered {status} "
+                         f"{headers.get('Location', '')} without the learner's data: "
+                         "the figures may count redirects to the sign-in page")
+
+
+def compare(elearn: dict[str, loadgen.Result], kolibri: dict[str, loadgen.Result],
+            cpu: dict[str, dict[str, float]] | None = None) -> list[dict]:
+    """One row per page: both figures, the ratio and whether it meets the budget.
+
+    The budget is on req/s; with ``cpu`` (server CPU ms per request) a row also
+    carries the CPU ratio, Kolibri's CPU per request over elearn's.
+    """
     rows = []
     for name, _, _ in PAGES:
         e, k = elearn[name], kolibri[name]
         ratio = round(e.rps / k.rps, 1) if k.rps else float("inf")
-        rows.append({"page": name, "elearn": e.as_dict(), "kolibri": k.as_dict(),
-                     "ratio": ratio, "budget": BUDGET, "passed": e.rps >= BUDGET * k.rps})
+        row = {"page": name, "elearn": e.as_dict(), "kolibri": k.as_dict(),
+               "ratio": ratio, "budget": BUDGET, "passed": e.rps >= BUDGET * k.rps}
+        if cpu:
+            e_ms, k_ms = cpu["elearn"][name], cpu["kolibri"][name]
+            row["elearn"]["cpu_ms_per_request"] = e_ms
+            row["kolibri"]["cpu_ms_per_request"] = k_ms
+            row["cpu_ratio"] = round(k_ms / e_ms, 1) if e_ms else None
+        rows.append(row)
     return rows
 
 
@@ -475,6 +549,15 @@ def table(rows: list[dict]) -> str:
         lines.append(
             f"{row['page']:<30} {e['rps']:>12.1f} {_ms(e):>13} {k['rps']:>13.1f} {_ms(k):>15} "
             f"{row['ratio']:>6.1f}x {row['budget']:>5.0f}x  {'pass' if row['passed'] else 'FAIL'}")
+    if all("cpu_ratio" in row for row in rows):
+        lines.append("")
+        lines.append(f"{'server CPU per request':<30} {'elearn ms':>12} {'Kolibri ms':>13} "
+                     f"{'Kolibri/elearn':>15}")
+        for row in rows:
+            e, k = row["elearn"], row["kolibri"]
+            cpu_ratio = f"{row['cpu_ratio']:.1f}x" if row["cpu_ratio"] else "-"
+            lines.append(f"{row['page']:<30} {e['cpu_ms_per_request']:>12.2f} "
+                         f"{k['cpu_ms_per_request']:>13.2f} {cpu_ratio:>15}")
     return "\n".join(lines)
 
 
@@ -506,19 +589,21 @@ def main(argv: list[str] | None = None) -> int:
             kolibri_base = kolibri_setup["url"]
             elearn_session = elearn_learner(elearn_base)
             kolibri_session = kolibri_learner(kolibri_base, "learner001")
-            measured = measure_both(elearn_base, elearn_session, kolibri_base,
-                                    kolibri_session, args)
+            elearn_session["pgid"] = elearn_setup.pop("pid")
+            kolibri_session["pgid"] = kolibri_setup["pid"]
+            measured, cpu = measure_both(elearn_base, elearn_session, kolibri_base,
+                                         kolibri_session, args)
     except (BenchError, RuntimeError) as exc:
         print(f"bench-peers: {exc}", file=sys.stderr)
         return 1
-    rows = compare(measured["elearn"], measured["kolibri"])
+    rows = compare(measured["elearn"], measured["kolibri"], cpu)
     void = problems(measured)
     print()
     print(f"wrk -t{args.threads} -c{args.connections} -d{args.seconds:g}s, same machine, "
           f"one after the other (Kolibri {KOLIBRI_VERSION})")
     print(table(rows))
     for session in (elearn_session, kolibri_session):
-        session.pop("cookie")
+        del session["cookie"], session["home_marker"], session["pgid"]
     path = results.save("peers", {
         "wrk": {"threads": args.threads, "connections": args.connections,
                 "seconds": args.seconds, "timeout_s": args.timeout},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from bench import peers
 from bench.loadgen import Result
 
@@ -59,3 +61,22 @@ def test_form_fields_are_read_from_a_page():
     assert page.hidden == {"csrf_token": "abc"}
     assert page.actions == ["/courses/a/enrol"]
     assert page.links == ["/courses/a"]
+
+
+def test_cpu_per_request_gives_a_second_ratio():
+    cpu = {"elearn": {"sign-in page": 2.0, "learner home data (dashboard)": 5.0},
+           "kolibri": {"sign-in page": 30.0, "learner home data (dashboard)": 50.0}}
+    rows = peers.compare(_pages(_result(200), _result(100)), _pages(_result(20), _result(10)),
+                         cpu)
+    assert [r["cpu_ratio"] for r in rows] == [15.0, 10.0]
+    assert rows[0]["kolibri"]["cpu_ms_per_request"] == 30.0
+    assert "server CPU per request" in peers.table(rows)
+
+
+def test_cpu_of_a_process_group_counts_this_process():
+    total = 0
+    for n in range(2_000_000):  # burn a little CPU so the clock has ticked
+        total += n
+    own = os.times()
+    assert peers.group_cpu_seconds(os.getpgrp()) >= own.user + own.system - 0.05
+    assert peers.group_cpu_seconds(2**22 + 12345) == 0  # no such group
