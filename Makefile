@@ -7,7 +7,8 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= 2
 
-.PHONY: run test test-pg lint translations extract-messages install install-dev serve clean
+.PHONY: run test test-pg lint translations extract-messages install install-dev serve clean \
+	bench-peers
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +53,16 @@ test: install-dev
 
 test-pg: install-dev
 	ELEARN_TEST_DATABASE_URL=$${ELEARN_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/pytest $(PYTEST_ARGS)
+
+# elearn beside Kolibri (from PyPI, in its own venv under bench/.peers/, loopback
+# only, ping and discovery off): sign-in page and learner home data, same run.
+# wrk, the load generator, comes from Debian's packages when missing.
+bench-peers: install
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python -m bench.peers $(BENCH_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
