@@ -122,7 +122,7 @@ def _issue(completion: CourseCompletion, *, pattern: str, tz: str) -> Certificat
 def current_certificate(user_id: int, course_id: int) -> Certificate | None:
     return db.session.scalar(sa.select(Certificate).where(
         Certificate.user_id == user_id, Certificate.course_id == course_id,
-        Certificate.status != "replaced"))
+        Certificate.current()))
 
 
 def find_by_code(typed: str) -> Certificate | None:

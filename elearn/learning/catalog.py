@@ -167,7 +167,7 @@ def _board_statement():
                       total, done, due, assigned)
             .outerjoin(Enrollment, theirs(Enrollment))
             .outerjoin(CourseCompletion, theirs(CourseCompletion))
-            .outerjoin(Certificate, theirs(Certificate) & (Certificate.status != "replaced"))
+            .outerjoin(Certificate, theirs(Certificate) & Certificate.current())
             .outerjoin(last, last.id == Enrollment.last_module_id)
             .options(defer(Course.source), defer(Course.description_html))
             .where(Course.status == "published", Course.id.in_(mine))

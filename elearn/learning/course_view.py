@@ -54,7 +54,7 @@ def _course_statement(with_module: bool):
     stmt = (sa.select(Course, Enrollment, CourseCompletion, Certificate, assigned)
             .outerjoin(Enrollment, _theirs(Enrollment))
             .outerjoin(CourseCompletion, _theirs(CourseCompletion))
-            .outerjoin(Certificate, _theirs(Certificate) & (Certificate.status != "replaced"))
+            .outerjoin(Certificate, _theirs(Certificate) & Certificate.current())
             .options(joinedload(Course.cover), defer(Course.source))
             .where(Course.slug == sa.bindparam("slug")))
     if with_module:

@@ -40,6 +40,16 @@ class Certificate(db.Model):
                  postgresql_where=sa.text("status <> 'replaced'")),
     )
 
+    @classmethod
+    def current(cls):
+        """SQL condition: not replaced (the rows ``uq_certificates_current`` covers).
+
+        The value is written into the SQL, not bound: when a bound value decides
+        whether a partial index applies, SQLite plans the statement again on every
+        execution, which made the course page's query ten times slower.
+        """
+        return cls.status != sa.literal_column("'replaced'", sa.String)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     completion_id: Mapped[int] = mapped_column(
         sa.ForeignKey("course_completions.id", ondelete="RESTRICT"), index=True)

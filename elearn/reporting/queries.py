@@ -218,7 +218,7 @@ def completion_select(filters: CompletionFilters, tz: str = DEFAULT_TZ) -> sa.Se
         .outerjoin(CourseCompletion, _completion_join())
         .outerjoin(Certificate, (Certificate.user_id == Enrollment.user_id)
                    & (Certificate.course_id == Enrollment.course_id)
-                   & (Certificate.status != "replaced"))
+                   & Certificate.current())
         .outerjoin(totals, totals.c.course_id == Enrollment.course_id)
         .outerjoin(learner, (learner.c.user_id == Enrollment.user_id)
                    & (learner.c.course_id == Enrollment.course_id))

@@ -8,6 +8,7 @@ lesson page writes nothing.
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -139,3 +140,18 @@ def test_a_repeat_view_of_a_lesson_writes_nothing(app, learners):
             assert large.client.get(path).status_code == 200
         assert again.writes == [], again.writes
         assert len(again) <= BUDGET, list(again)
+
+
+def test_the_current_certificate_condition_is_written_into_the_sql_not_bound(app, learners):
+    """``certificates.status <> 'replaced'`` decides whether the partial index
+    uq_certificates_current applies; bound as a parameter, SQLite plans the statement
+    again on every execution (ten times the course page query's cost)."""
+    __, large = learners
+    seen = []
+    for path in _pages("besar", "materi-7").values():
+        with recorded_sql(app) as statements:
+            assert large.client.get(path).status_code == 200
+        seen += [s for s in statements if "certificates.status" in s]
+    assert any("certificates.status != 'replaced'" in s for s in seen), seen
+    for statement in seen:
+        assert not re.search(r"certificates\.status (!=|<>) (\?|%\(|\$)", statement), statement
