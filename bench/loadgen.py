@@ -137,7 +137,7 @@ def measure(url: str, *, cookies: list[str] | None = None, bodies: list[str] | N
             "method": method, "path": path.replace('"', '\\"'), "ctype": content_type,
             "cookie_file": str(cookie_file), "encoding": accept_encoding,
         })
-        command = [WRK, f"-t{threads}", f"-c{connections}", f"-d{seconds}s",
+        command = [WRK, f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s",
                    f"--timeout={timeout_s}s", "-s", str(script), f"{base}://{host_and_path[0]}"]
         done = subprocess.run(command, capture_output=True, text=True, check=False,  # noqa: S603
                               timeout=seconds + 60)

@@ -156,7 +156,11 @@ def _configure_database(app: Flask) -> None:
         "sqlite:///" + str(Path(app.instance_path) / "elearn.sqlite3")
     )
     app.config["SQLALCHEMY_DATABASE_URI"] = url
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    # A database server can drop pooled connections (a restart, an idle timeout):
+    # test each one as it leaves the pool. A SQLite file has no server, so the
+    # test would only cost every request a statement.
+    options = {} if url.startswith("sqlite") else {"pool_pre_ping": True}
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", options)
 
 
 def _configure_cookies(app: Flask) -> None:
