@@ -33,15 +33,23 @@ def _sign_in(user: User, remember: bool) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
-    methods=["POST"], deduct_when=_failed, scope="login-address",
-)
 def login():
     """Sign-in form; NIP or email plus password."""
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
     form = LoginForm()
+    if request.method == "POST":
+        return _attempt_sign_in(form)
+    return render_template("auth/login.html", form=form)
+
+
+# The limit sits on the attempt, not on the page: showing the form checks nothing.
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
+    deduct_when=_failed, scope="login-address",
+)
+def _attempt_sign_in(form: LoginForm):
+    """One sign-in attempt from the posted form; failures count against the limits."""
     if form.validate_on_submit():
         user = find_user_by_login(form.identifier.data)
         account = throttle.account_key(user, form.identifier.data)
