@@ -104,9 +104,10 @@ def _text(value: str | None) -> str:
 def _new_pdf() -> FPDF:
     from fpdf import FPDF
 
+    from .fontcache import add_fonts
+
     pdf = FPDF(orientation="L", unit="mm", format="A4")
-    for (family, style), name in FONTS.items():
-        pdf.add_font(family, style, FONT_DIR / name)
+    add_fonts(pdf, {key: FONT_DIR / name for key, name in FONTS.items()})
     return pdf
 
 
@@ -141,7 +142,9 @@ def render_certificate(cert: Certificate, issuer: Issuer, verify_url: str) -> by
     _course_completed(pdf, cert, width)
     qr_y = _verification(pdf, cert, verify_url)
     _signatory(pdf, issuer, qr_y)
-    return bytes(pdf.output())
+    from .fontcache import CertificateOutput
+
+    return bytes(pdf.output(output_producer_class=CertificateOutput))
 
 
 def _heading(pdf: FPDF, cert: Certificate, issuer: Issuer, width: float) -> None:
