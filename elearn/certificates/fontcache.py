@@ -26,7 +26,6 @@ DejaVu fonts in ``fonts/`` are.
 from __future__ import annotations
 
 import copy
-import io
 import struct
 from functools import cache
 from pathlib import Path
@@ -97,6 +96,18 @@ def _sfnt(tables: dict[str, bytes]) -> bytes:
     return bytes(font)
 
 
+def _essential_names(data: bytes) -> bytes:
+    """A ``name`` table with only the font's names (IDs 0 to 6) in Windows English:
+    DejaVu's also holds its licence text and many translations."""
+    from fontTools.ttLib import newTable
+
+    table = newTable("name")
+    table.decompile(data, None)
+    table.names = [n for n in table.names
+                   if n.nameID <= 6 and n.platformID == 3 and n.langID == 0x409]
+    return table.compile(None)
+
+
 class GlyphSubsetter:
     """One TrueType font, read once, cut down to given glyphs many times.
 
@@ -105,24 +116,15 @@ class GlyphSubsetter:
     """
 
     def __init__(self, path: Path) -> None:
-        from fontTools import subset
-        from fontTools.ttLib import TTFont
-
-        with TTFont(path, recalcTimestamp=False) as font:
-            self.glyph_ids = {name: gid for gid, name in enumerate(font.getGlyphOrder())}
-            # Once: drop what fpdf2's own subset would drop, keep every glyph and its id.
-            options = subset.Options(notdef_outline=True, recommended_glyphs=True,
-                                     retain_gids=True)
-            options.layout_features = []
-            options.drop_tables += ["FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "meta"]
-            subsetter = subset.Subsetter(options)
-            subsetter.populate(glyphs=font.getGlyphOrder())
-            subsetter.subset(font)
-            out = io.BytesIO()
-            font.save(out)
-        tables = _tables(out.getvalue())
+        tables = _tables(path.read_bytes())
+        if "glyf" not in tables:
+            raise ValueError(f"{path.name} has no TrueType outlines (glyf table)")
+        # What fpdf2's subset keeps of the other tables: no OpenType layout, no glyph
+        # names (post format 3), only the names a font needs (IDs 0-6, Windows English).
         self.static = {tag: data for tag, data in tables.items()
                        if tag in _KEEP and tag not in ("glyf", "loca", "hmtx", "head")}
+        self.static["post"] = struct.pack(">I", 0x00030000) + tables["post"][4:32]
+        self.static["name"] = _essential_names(tables["name"])
         self.head = tables["head"]
         self.glyf = tables["glyf"]
         (glyph_count,) = struct.unpack_from(">H", tables["maxp"], 4)
@@ -196,7 +198,7 @@ class GlyphSubsetter:
 class CachedFont(TTFFont):
     """A per-document copy of a font parsed once per process."""
 
-    __slots__ = ("subsetter",)
+    __slots__ = ("subsetter", "gid_by_name")
 
 
 @cache
@@ -215,6 +217,9 @@ def _template(path: Path, family: str, style: str) -> CachedFont:
     parsed.close()  # the file; the parsed font is not needed once its metrics are copied
     template.ttfont = None
     template.subsetter = GlyphSubsetter(path)
+    # The glyphs fpdf2 records by name: those of the characters, and .notdef.
+    template.gid_by_name = {parsed.cmap[code]: gid for code, gid in parsed.glyph_ids.items()}
+    template.gid_by_name[".notdef"] = 0
     return template
 
 
@@ -244,7 +249,7 @@ class CertificateOutput(OutputProducer):
         font_objs_per_index = {}
         for font in fonts:
             fontname = f"MPDFAA+{font.name}"
-            code_to_glyph = {code: font.subsetter.glyph_ids[glyph.glyph_name]
+            code_to_glyph = {code: font.gid_by_name[glyph.glyph_name]
                              for glyph, code in font.subset.items() if glyph is not None}
 
             composite = PDFFont(subtype="Type0", base_font=fontname, encoding="Identity-H")
