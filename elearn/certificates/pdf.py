@@ -15,7 +15,6 @@ rather than failing or vanishing.
 
 from __future__ import annotations
 
-import io
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -216,17 +215,28 @@ def _course_completed(pdf: FPDF, cert: Certificate, width: float) -> None:
                    **NEXT_LINE)
 
 
+def _qr_image(text: str, scale: int = 8, border: int = 2):
+    """``text`` as a QR code (error correction M): a greyscale image, black modules on
+    white, ``scale`` pixels a module, with a quiet zone of ``border`` modules.
+
+    Built with Pillow from segno's matrix rather than through segno's PNG writer,
+    which fpdf2 would then decode again: the same pixels for a third of the time."""
+    import segno
+    from PIL import Image, ImageOps
+
+    matrix = segno.make(text, error="m").matrix
+    size = len(matrix)
+    modules = Image.frombytes("L", (size, size),
+                              bytes(0 if dark else 255 for row in matrix for dark in row))
+    framed = ImageOps.expand(modules, border, fill=255)
+    return framed.resize((framed.width * scale, framed.height * scale), Image.Resampling.NEAREST)
+
+
 def _verification(pdf: FPDF, cert: Certificate, verify_url: str) -> float:
     """QR code and verification address, bottom left; returns the QR code's top."""
-    import segno
-
-    qr = segno.make(verify_url, error="m")
-    png = io.BytesIO()
-    qr.save(png, kind="png", scale=8, border=2)
-    png.seek(0)
     qr_size = 32
     qr_y = pdf.h - 20 - qr_size - 8
-    pdf.image(png, x=22, y=qr_y, w=qr_size, h=qr_size)
+    pdf.image(_qr_image(verify_url), x=22, y=qr_y, w=qr_size, h=qr_size)
     pdf.set_xy(22, qr_y + qr_size + 1)
     pdf.set_font("Sans", "", 7.5)
     pdf.set_text_color(*MUTED)
