@@ -172,22 +172,23 @@ class GlyphSubsetter:
     def subset(self, gids) -> bytes:
         """The font file with only ``gids`` (and their components) drawn."""
         keep = self.closure(gids)
-        loca, glyf = self.loca, self.glyf
+        loca, glyf, source, metrics = self.loca, self.glyf, self.hmtx, self.h_metrics
         offsets, pieces, at = [], [], 0
-        hmtx = bytearray(len(self.hmtx))
-        for gid in range(len(loca) - 1):
-            offsets.append(at)
-            if gid in keep:
-                data = glyf[loca[gid]:loca[gid + 1]]
-                data += b"\0" * (-len(data) % 4)
-                pieces.append(data)
-                at += len(data)
-                if gid < self.h_metrics:
-                    hmtx[4 * gid:4 * gid + 4] = self.hmtx[4 * gid:4 * gid + 4]
-                else:
-                    lsb_at = 4 * self.h_metrics + 2 * (gid - self.h_metrics)
-                    hmtx[lsb_at:lsb_at + 2] = self.hmtx[lsb_at:lsb_at + 2]
-        offsets.append(at)
+        hmtx = bytearray(len(source))
+        # The last full metric also gives the advance of the glyphs after it.
+        hmtx[4 * metrics - 4:4 * metrics] = source[4 * metrics - 4:4 * metrics]
+        for gid in sorted(keep):
+            offsets.extend([at] * (gid + 1 - len(offsets)))  # empty glyphs before, then gid
+            data = glyf[loca[gid]:loca[gid + 1]]
+            data += b"\0" * (-len(data) % 4)
+            pieces.append(data)
+            at += len(data)
+            if gid < metrics:
+                hmtx[4 * gid:4 * gid + 4] = source[4 * gid:4 * gid + 4]
+            else:
+                lsb_at = 4 * metrics + 2 * (gid - metrics)
+                hmtx[lsb_at:lsb_at + 2] = source[lsb_at:lsb_at + 2]
+        offsets.extend([at] * (len(loca) - len(offsets)))
         head = bytearray(self.head)
         struct.pack_into(">I", head, 8, 0)  # checkSumAdjustment, set by _sfnt
         struct.pack_into(">h", head, 50, 1)  # indexToLocFormat: long offsets
