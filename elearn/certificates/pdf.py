@@ -117,6 +117,18 @@ def indonesian_date(value) -> str:
     return format_date(value, "d MMMM yyyy", locale="id")
 
 
+def _lines(pdf: FPDF, width: float, height: float, text: str, align: str = "J") -> None:
+    """``text`` wrapped in a box ``width`` wide, then on at the left margin on the next
+    line: ``multi_cell``. A text that plainly fits on one line is printed with ``cell``,
+    which draws the same and skips fpdf2's line breaking, character by character
+    (about a fifth of a certificate's time)."""
+    if (text == text.strip() and "\n" not in text
+            and pdf.get_string_width(text) < width - 2 * pdf.c_margin - 1):
+        pdf.cell(width, height, text, align="L" if align == "J" else align, **NEXT_LINE)
+    else:
+        pdf.multi_cell(width, height, text, align=align, **NEXT_LINE)
+
+
 def _fit_font_size(pdf: FPDF, text: str, width: float, start: float, smallest: float,
                    lines: int = 2) -> float:
     """The largest size from ``start`` down at which ``text`` fits in ``lines`` lines."""
@@ -164,7 +176,7 @@ def _heading(pdf: FPDF, cert: Certificate, issuer: Issuer, width: float) -> None
     pdf.set_xy(20, y)
     pdf.set_text_color(*MUTED)
     pdf.set_font("Sans", "B", 12)
-    pdf.multi_cell(width, 6, _text(issuer.agency.upper()), align="C", **NEXT_LINE)
+    _lines(pdf, width, 6, _text(issuer.agency.upper()), align="C")
     pdf.set_text_color(*GREEN)
     pdf.set_font("Serif", "B", 34)
     pdf.cell(width, 15, "SERTIFIKAT", align="C", new_x="LMARGIN", new_y="NEXT")
@@ -177,7 +189,7 @@ def _heading(pdf: FPDF, cert: Certificate, issuer: Issuer, width: float) -> None
     name = _text(cert.full_name)
     pdf.set_font("Serif", "B", 26)
     _fit_font_size(pdf, name, width, 26, 14)
-    pdf.multi_cell(width, pdf.font_size * 1.15, name, align="C", **NEXT_LINE)
+    _lines(pdf, width, pdf.font_size * 1.15, name, align="C")
     pdf.ln(2)
 
 
@@ -196,7 +208,7 @@ def _personnel_facts(pdf: FPDF, cert: Certificate) -> None:
         pdf.set_text_color(*MUTED)
         pdf.cell(label_w, 5.6, label)
         pdf.set_text_color(*INK)
-        pdf.multi_cell(value_w, 5.6, f": {value}", new_x="LMARGIN", new_y="NEXT")
+        _lines(pdf, value_w, 5.6, f": {value}")
     pdf.ln(2)
 
 
@@ -207,12 +219,11 @@ def _course_completed(pdf: FPDF, cert: Certificate, width: float) -> None:
     title = _text(cert.course_title)
     pdf.set_font("Sans", "B", 16)
     _fit_font_size(pdf, title, width, 16, 11)
-    pdf.multi_cell(width, pdf.font_size * 1.2, title, align="C", **NEXT_LINE)
+    _lines(pdf, width, pdf.font_size * 1.2, title, align="C")
     pdf.set_font("Sans", "", 11)
     competency = _text(certificate_competency(cert.competency))
-    pdf.multi_cell(width, 6, f"sebanyak {cert.jp} JP (jam pelajaran), kompetensi {competency}, "
-                             f"pada tanggal {indonesian_date(cert.completed_on)}.", align="C",
-                   **NEXT_LINE)
+    _lines(pdf, width, 6, f"sebanyak {cert.jp} JP (jam pelajaran), kompetensi {competency}, "
+                          f"pada tanggal {indonesian_date(cert.completed_on)}.", align="C")
 
 
 def _qr_image(text: str, scale: int = 8, border: int = 2):
@@ -257,10 +268,10 @@ def _signatory(pdf: FPDF, issuer: Issuer, qr_y: float) -> None:
     pdf.set_text_color(*INK)
     pdf.set_font("Sans", "", 10.5)
     pdf.set_xy(sign_x, qr_y - 4)
-    pdf.multi_cell(sign_w, 5.2, _text(issuer.signatory_title), align="C", **NEXT_LINE)
+    _lines(pdf, sign_w, 5.2, _text(issuer.signatory_title), align="C")
     pdf.set_xy(sign_x, qr_y + 26)
     pdf.set_font("Sans", "BU", 11)
-    pdf.multi_cell(sign_w, 5.5, _text(issuer.signatory_name), align="C", **NEXT_LINE)
+    _lines(pdf, sign_w, 5.5, _text(issuer.signatory_name), align="C")
     pdf.set_x(sign_x)
     pdf.set_font("Sans", "", 10)
     pdf.cell(sign_w, 5, _text(f"NIP {issuer.signatory_nip}"), align="C")
