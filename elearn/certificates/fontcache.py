@@ -20,7 +20,9 @@ certificate's CPU time. Here:
   extractable, CIDToGIDMap, FontFile2), and everything else through fpdf2.
 
 Only TrueType fonts with ``glyf`` outlines are supported, which is what the
-DejaVu fonts in ``fonts/`` are.
+DejaVu fonts in ``fonts/`` are. This leans on fpdf2 internals (``TTFFont``'s slots,
+``SubsetMap``, ``OutputProducer._add_fonts`` and two helpers of ``fpdf.output``), so
+fpdf2 is pinned; tests/certificates parse, render and read back the result.
 """
 
 from __future__ import annotations
