@@ -83,3 +83,25 @@ def test_optional_logo_is_printed(tmp_path):
     assert len(PdfReader(io.BytesIO(render_certificate(_certificate(), ISSUER, URL)))
                .pages[0].images) == 1
     assert len(with_logo) < 200 * 1024
+
+
+def test_one_line_texts_are_drawn_as_fpdf2_would_wrap_them(monkeypatch):
+    """Texts that fit on a line skip fpdf2's line breaking; the page must not change."""
+    from elearn.certificates import pdf as module
+
+    one_line_fast = module._lines
+
+    def wrapped_by_fpdf2(pdf, width, height, text, align="J"):
+        pdf.multi_cell(width, height, text, align=align, **module.NEXT_LINE)
+
+    cases = [{}, {"full_name": " Andi  Pratama Lubis "}, {"unit_name": "Dinas\nKominfo"},
+             {"position": "Pranata Komputer Ahli Pertama " * 4},
+             {"full_name": "Siti Nurhalizah Ṣāliḥ Nur’aini " * 3}, {"place_of_birth": ""}]
+    for changes in cases:
+        cert = _certificate(**changes)
+        pages = []
+        for lines in (one_line_fast, wrapped_by_fpdf2):
+            monkeypatch.setattr(module, "_lines", lines)
+            data = render_certificate(cert, ISSUER, URL)
+            pages.append(PdfReader(io.BytesIO(data)).pages[0].get_contents().get_data())
+        assert pages[0] == pages[1], changes

@@ -6,9 +6,10 @@ The full fonts (about 6,000 glyphs each, Debian package fonts-dejavu-core) are
 cut down to the scripts a name, unit, position or course title may be written
 in: every Latin block, Greek, Cyrillic, combining accents, punctuation,
 currency, letterlike symbols, number forms, arrows and mathematical operators.
-That keeps the repository small and makes each certificate several times
-faster to render (fpdf2 parses the fonts for every PDF). Names and glyphs are
-unchanged; layout tables are dropped (fpdf2 uses none without text shaping).
+That keeps the repository small and the first certificate a worker renders
+quick (the fonts are read once per process, see ``../fontcache.py``). Names and
+glyphs are unchanged; layout tables are dropped (fpdf2 uses none without text
+shaping).
 """
 
 from __future__ import annotations
