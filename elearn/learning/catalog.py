@@ -42,7 +42,9 @@ def _visible(admin: bool):
 
 @dataclass
 class CatalogEntry:
-    course: Course
+    #: The course's listed columns (a row: ``id``, ``slug``, ``title``, ``summary``,
+    #: ``jp``, ``competency``, ``restricted``), not a mapped object: a page lists 25.
+    course: sa.Row
     modules: int
     minutes: int
 
@@ -65,8 +67,9 @@ def _catalog_statements(admin: bool, competency: bool, search: bool):
                .where(Module.course_id == Course.id, published).scalar_subquery())
     minutes = (sa.select(sa.func.coalesce(sa.func.sum(Module.minutes), 0))
                .where(Module.course_id == Course.id, published).scalar_subquery())
-    page = (sa.select(Course, modules, minutes).where(*where)
-            .options(defer(Course.source), defer(Course.description_html))
+    listed = Course.__table__.c
+    page = (sa.select(listed.id, listed.slug, listed.title, listed.summary, listed.jp,
+                      listed.competency, listed.restricted, modules, minutes).where(*where)
             .order_by(Course.title, Course.id)
             .limit(sa.bindparam("limit", type_=sa.Integer))
             .offset(sa.bindparam("offset", type_=sa.Integer)))
@@ -84,8 +87,7 @@ def catalog_page(user: User, *, competency: str = "", q: str = "", page: int = 1
     result = Page(page=max(1, page), per_page=per_page, total=total)
     rows = db.session.execute(rows_of_page, {
         **params, "limit": per_page, "offset": (result.page - 1) * per_page}).all()
-    result.items = [CatalogEntry(course, count, total_minutes)
-                    for course, count, total_minutes in rows]
+    result.items = [CatalogEntry(row, row[-2], row[-1]) for row in rows]
     return result
 
 
