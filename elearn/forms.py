@@ -9,8 +9,12 @@ extraction keeps them there.
 
 from __future__ import annotations
 
+import wtforms.widgets as wtforms_widgets
+import wtforms.widgets.core as wtforms_core
 from flask_babel import get_translations
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
+from wtforms.widgets.core import clean_key
 
 from .errors import N_
 
@@ -55,3 +59,36 @@ class Form(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _PlatformCatalog()
+
+
+def _html_params(**kwargs) -> Markup:
+    """WTForms' ``html_params``, same output, without a ``str.format`` per attribute.
+
+    WTForms builds each ``name="value"`` pair with ``Markup.format``, whose
+    formatter is written in Python; a sign-in page spent a sixth of its time
+    there. Values are escaped exactly as WTForms escapes them (``"`` as
+    ``&quot;``); keys are code-chosen names, escaped all the same.
+    """
+    params = []
+    for key, value in sorted(kwargs.items()):
+        key = clean_key(key)
+        if value is True:
+            params.append(escape(key))
+        elif value is False:
+            continue
+        else:
+            value = escape(value).replace(Markup('"'), Markup("&quot;"))
+            params.append(f'{escape(key)}="{value}"')
+    return Markup(" ".join(params))  # noqa: S704 - every key and value is escaped above
+
+
+def install_fast_html_params() -> None:
+    """Make every WTForms widget use ``_html_params`` (idempotent)."""
+    wtforms_core.html_params = _html_params
+    wtforms_widgets.html_params = _html_params
+    wtforms_core.Input.html_params = staticmethod(_html_params)
+    wtforms_core.Button.html_params = staticmethod(_html_params)
+
+
+WTFORMS_HTML_PARAMS = wtforms_core.html_params
+install_fast_html_params()
