@@ -31,9 +31,10 @@ import logging
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from os import PathLike
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -41,17 +42,11 @@ from ..certificates.pdf import Issuer, render_certificate, verification_url
 from ..extensions import db
 from ..models import Certificate
 from ..text import CONTROL_CHARACTERS_WITH_C1
-from .filters import CompletionFilters
+from . import xlsx
+from .filters import STATUS_COMPLETED, STATUS_IN_PROGRESS, CompletionFilters
 from .jp import jp_report
-from .queries import DEFAULT_TZ, completion_rows, completion_tuples
+from .queries import DEFAULT_TZ, completion_batches, completion_rows, course_titles
 from .queries import certificate_ids as certificate_ids_select
-
-if TYPE_CHECKING:
-    from openpyxl.cell.cell import Cell
-
-#: openpyxl's WriteOnlyCell, bound by write_xlsx when it first runs: openpyxl is
-#: imported only to make an Excel file, never to serve a page (worker memory).
-WriteOnlyCell: Any = None
 
 log = logging.getLogger(__name__)
 
@@ -160,6 +155,31 @@ def _csv_cell(style: CsvStyle) -> tuple[Callable[[Any], str], dict[str, str]]:
     return cell, texts
 
 
+def _csv_encoder(style: CsvStyle) -> Callable[[Any], str]:
+    """``value -> field`` exactly as ``stream_csv`` writes it (text, guard, quoting), for
+    the fast paths that join fields themselves. Each distinct value is put through
+    csv.writer once and remembered (bounded)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=style.delimiter, lineterminator="\r\n")
+    cell, _ = _csv_cell(style)
+    fields: dict[Any, str] = {}
+    cut = -2 - len(style.delimiter)
+
+    def encode(value: Any) -> str:
+        key = (type(value), value)
+        field = fields.get(key)
+        if field is None:
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerow([cell(value), ""])  # a second field: an empty first is not quoted
+            if len(fields) >= CSV_TEXT_CACHE:
+                fields.clear()
+            field = fields[key] = buffer.getvalue()[:cut]
+        return field
+
+    return encode
+
+
 def stream_csv(header: Sequence[str], rows: Iterable[Sequence[Any]],
                style: CsvStyle = COMMA) -> Iterator[bytes]:
     """The rows as CSV bytes, chunk by chunk: UTF-8 with BOM (Excel), CRLF, quoted as needed.
@@ -172,6 +192,9 @@ def stream_csv(header: Sequence[str], rows: Iterable[Sequence[Any]],
     writer = csv.writer(buffer, delimiter=style.delimiter, lineterminator="\r\n")
     writer.writerow([_csv_text(h, style) for h in header])
     yield b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
+    if isinstance(rows, CompletionExport):
+        yield from rows.csv_chunks(style)
+        return
     cell, texts = _csv_cell(style)
     known = texts.get
     writerows = writer.writerows
@@ -193,72 +216,227 @@ def stream_csv(header: Sequence[str], rows: Iterable[Sequence[Any]],
         yield buffer.getvalue().encode("utf-8")
 
 
-def _text_cell(sheet, text: str) -> Cell:
-    """An explicit string cell: openpyxl would make ``=...`` a formula and ``#N/A`` an
-    error; with ``data_type = "s"`` it writes the text as an inline string."""
-    cell = WriteOnlyCell(sheet, value=clean_text(text))
-    cell.data_type = "s"
+def _xlsx_cell() -> Callable[[Any], str | None]:
+    """``value -> cell XML`` for one export: text is cleaned and always a string cell, a
+    yes/no a string, times and dates (local wall time) have their formats; the XML of
+    each distinct text is remembered (bounded like the CSV's)."""
+    texts: dict[str, str] = {}
+
+    def cell(value: Any) -> str | None:
+        kind = type(value)
+        if kind is str:
+            xml = texts.get(value)
+            if xml is None:
+                if len(texts) >= CSV_TEXT_CACHE:
+                    texts.clear()
+                xml = texts[value] = xlsx.text_cell(clean_text(value))
+            return xml
+        if value is None:
+            return None
+        if kind is bool:
+            return cell(YES if value else NO)
+        if kind is int or kind is float:
+            return xlsx.number_cell(value)
+        if isinstance(value, datetime):
+            return xlsx.datetime_cell(value.replace(tzinfo=None))  # local wall time
+        if isinstance(value, date):
+            return xlsx.date_cell(value)
+        if isinstance(value, str):
+            return xlsx.text_cell(clean_text(value))
+        return xlsx.cell_xml(value)
+
     return cell
-
-
-def _xlsx_value(sheet, value: Any) -> Any:
-    if isinstance(value, str):
-        return _text_cell(sheet, value)
-    if isinstance(value, bool):
-        return _text_cell(sheet, YES if value else NO)
-    if isinstance(value, datetime):
-        cell = WriteOnlyCell(sheet, value=value.replace(tzinfo=None))  # local wall time
-        cell.number_format = DATETIME_FORMAT
-        return cell
-    if isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = DATE_FORMAT
-        return cell
-    return value
 
 
 def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]],
                target: str | PathLike | IO[bytes], *, title: str = "Laporan") -> int:
     """Write the rows to an XLSX file (path or binary file object); returns the row count.
 
-    openpyxl's write-only mode streams each row to a temporary file, so
+    The sheet is streamed into the file row by row (``xlsx.SheetWriter``), so
     memory stays flat. The header is bold and frozen; widths follow
-    ``COLUMN_WIDTHS``.
+    ``COLUMN_WIDTHS``. Every text is a string cell, never a formula.
     """
-    global WriteOnlyCell  # bound once, by the import below (see WriteOnlyCell)
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title)
-    sheet.freeze_panes = "A2"
-    for index, name in enumerate(header, start=1):
-        width = COLUMN_WIDTHS.get(name, max(10, len(name) + 3))
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    bold = Font(bold=True)
-    cells = []
-    for name in header:
-        cell = _text_cell(sheet, name)
-        cell.font = bold
-        cells.append(cell)
-    sheet.append(cells)
-    count = 0
-    for row in rows:
-        sheet.append([_xlsx_value(sheet, v) for v in row])
-        count += 1
-    workbook.save(target)
+    widths = [COLUMN_WIDTHS.get(name, max(10, len(name) + 3)) for name in header]
+    with xlsx.SheetWriter(target, [clean_text(name) for name in header], widths,
+                          title=title, datetime_format=DATETIME_FORMAT,
+                          date_format=DATE_FORMAT) as sheet:
+        if isinstance(rows, CompletionExport):
+            return rows.write_sheet(sheet)
+        cell = _xlsx_cell()
+        write = sheet.write
+        count = 0
+        for row in rows:
+            write([cell(v) for v in row])
+            count += 1
     return count
 
 
 # --- completion list -------------------------------------------------------------------------
 
+class LocalTimes:
+    """UTC times as wall times of ``tz``, fast: the zone's offset is looked up once per
+    UTC day (a zone changes its offset at most once a day; a day where it changes is
+    converted time by time)."""
+
+    def __init__(self, tz: str):
+        self.zone = ZoneInfo(tz)
+        self.offsets: dict[date, timedelta | None] = {}
+
+    def _offset(self, day: date) -> timedelta | None:
+        offset = None
+        if 1000 < day.year < 9999:
+            start = datetime.combine(day, time.min, tzinfo=UTC)
+            seen = {(start + step).astimezone(self.zone).utcoffset()
+                    for step in (timedelta(0), timedelta(hours=12),
+                                 timedelta(days=1, microseconds=-1))}
+            if len(seen) == 1:
+                offset = seen.pop()
+        self.offsets[day] = offset
+        return offset
+
+    def aware(self, value: datetime) -> datetime:
+        """The local time (aware); a naive ``value`` is UTC (SQLite's)."""
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(self.zone)
+
+    def naive(self, value: datetime) -> datetime:
+        """The local wall time (naive); a naive ``value`` is UTC (SQLite's)."""
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        day = value.date()
+        offset = self.offsets.get(day, False)
+        if offset is False:
+            offset = self._offset(day)
+        if offset is None:
+            return self.aware(value).replace(tzinfo=None)
+        return value + offset
+
+    def text(self, value: datetime) -> str:
+        """``YYYY-MM-DD HH:MM`` of the local time, as ``stream_csv`` writes a time."""
+        local = self.naive(value)
+        if 1000 <= local.year:
+            return local.isoformat(" ", "minutes")
+        return local.strftime("%Y-%m-%d %H:%M")
+
+
+class CompletionExport:
+    """The rows under ``COMPLETION_HEADER``, streamed: iterate for plain rows (local,
+    aware times), or hand it to ``stream_csv``/``write_xlsx``, which write it through a
+    fast path turning what repeats (a learner's five columns, a course title, a score)
+    into CSV text or cell XML once. Same rows, order and output either way.
+
+    ``count`` is the number of rows gone by so far.
+    """
+
+    def __init__(self, filters: CompletionFilters | None = None, tz: str = DEFAULT_TZ):
+        self.filters, self.tz = filters or CompletionFilters(), tz
+        self.count = 0
+
+    def _rows(self):
+        """``(learner columns, course title, course rows)`` in list order."""
+        titles = course_titles()
+        for learner, rows in completion_batches(self.filters, self.tz):
+            yield learner, titles, rows
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        times = LocalTimes(self.tz)
+        for learner, titles, rows in self._rows():
+            for (course_id, jp, done, total, score, enrolled_at, completed_at, completion_id,
+                 number, _status) in rows:
+                self.count += 1
+                yield (*learner, titles[course_id], int(jp),
+                       STATUS_IN_PROGRESS if completion_id is None else STATUS_COMPLETED,
+                       round(100 * done / total) if total else 0,
+                       None if score is None else round(float(score), 1),
+                       times.aware(enrolled_at),
+                       None if completed_at is None else times.aware(completed_at), number)
+
+    def csv_chunks(self, style: CsvStyle = COMMA) -> Iterator[bytes]:
+        """The CSV rows (no header) as ``stream_csv`` writes them, chunk by chunk."""
+        encode = _csv_encoder(style)
+        sep = style.delimiter
+        times = LocalTimes(self.tz)
+        completed = sep + encode(STATUS_COMPLETED) + sep
+        in_progress = sep + encode(STATUS_IN_PROGRESS) + sep
+        numbers: dict[Any, str] = {}
+        scores: dict[Any, str] = {}
+        courses: dict[int, str] = {}
+        lines: list[str] = []
+        for learner, titles, rows in self._rows():
+            head = sep.join([encode(v) for v in learner]) + sep
+            for (course_id, jp, done, total, score, enrolled_at, completed_at, completion_id,
+                 number, _status) in rows:
+                course = courses.get(course_id)
+                if course is None:
+                    course = courses[course_id] = encode(titles[course_id]) + sep
+                jp_text = numbers.get(jp)
+                if jp_text is None:
+                    jp_text = numbers[jp] = encode(int(jp))
+                progress = round(100 * done / total) if total else 0
+                progress_text = numbers.get(progress)
+                if progress_text is None:
+                    progress_text = numbers[progress] = encode(progress)
+                if score is None:
+                    score_text = ""
+                else:
+                    score_text = scores.get(score)
+                    if score_text is None:
+                        if len(scores) >= CSV_TEXT_CACHE:
+                            scores.clear()
+                        score_text = scores[score] = encode(round(float(score), 1))
+                if number is None:
+                    number = ""
+                elif not (number.isprintable() and sep not in number and '"' not in number
+                          and not number.startswith(FORMULA_STARTS)):
+                    number = encode(number)
+                lines.append(
+                    f"{head}{course}{jp_text}{in_progress if completion_id is None else completed}"
+                    f"{progress_text}{sep}{score_text}{sep}{times.text(enrolled_at)}{sep}"
+                    f"{'' if completed_at is None else times.text(completed_at)}{sep}{number}\r\n")
+                if len(lines) >= CSV_CHUNK_ROWS:
+                    self.count += len(lines)
+                    yield "".join(lines).encode("utf-8")
+                    lines = []
+        if lines:
+            self.count += len(lines)
+            yield "".join(lines).encode("utf-8")
+
+    def write_sheet(self, sheet: xlsx.SheetWriter) -> int:
+        """Write the rows to ``sheet``; returns their count."""
+        cell = _xlsx_cell()
+        times = LocalTimes(self.tz)
+        courses: dict[int, str | None] = {}
+        numbers: dict[Any, str] = {}
+        completed, in_progress = cell(STATUS_COMPLETED), cell(STATUS_IN_PROGRESS)
+        write, datetime_cell = sheet.write, xlsx.datetime_cell
+        count = 0
+        for learner, titles, rows in self._rows():
+            head = [cell(v) for v in learner]
+            for (course_id, jp, done, total, score, enrolled_at, completed_at, completion_id,
+                 number, _status) in rows:
+                course = courses.get(course_id)
+                if course is None:
+                    course = courses[course_id] = cell(titles[course_id])
+                jp_cell = numbers.get(jp)
+                if jp_cell is None:
+                    jp_cell = numbers[jp] = cell(int(jp))
+                progress = round(100 * done / total) if total else 0
+                write([*head, course, jp_cell,
+                       in_progress if completion_id is None else completed,
+                       cell(progress), None if score is None else cell(round(float(score), 1)),
+                       datetime_cell(times.naive(enrolled_at)),
+                       None if completed_at is None else datetime_cell(times.naive(completed_at)),
+                       None if number is None else cell(number)])
+                count += 1
+        self.count += count
+        return count
+
+
 def completion_export_rows(filters: CompletionFilters | None = None,
-                           tz: str = DEFAULT_TZ) -> Iterator[tuple[Any, ...]]:
-    """Rows under ``COMPLETION_HEADER``, streamed."""
-    for r in completion_tuples(filters, tz):
-        yield r[:13]  # COMPLETION_HEADER's columns lead CompletionRow's
+                           tz: str = DEFAULT_TZ) -> CompletionExport:
+    """Rows under ``COMPLETION_HEADER``, streamed (see ``CompletionExport``)."""
+    return CompletionExport(filters, tz)
 
 
 # --- SIASN -----------------------------------------------------------------------------------
