@@ -45,7 +45,7 @@ from ..text import CONTROL_CHARACTERS_WITH_C1
 from . import xlsx
 from .filters import STATUS_COMPLETED, STATUS_IN_PROGRESS, CompletionFilters
 from .jp import jp_report
-from .queries import DEFAULT_TZ, completion_batches, completion_rows, course_titles
+from .queries import DEFAULT_TZ, completion_batches, course_titles
 from .queries import certificate_ids as certificate_ids_select
 
 log = logging.getLogger(__name__)
@@ -276,11 +276,16 @@ def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]],
 class LocalTimes:
     """UTC times as wall times of ``tz``, fast: the zone's offset is looked up once per
     UTC day (a zone changes its offset at most once a day; a day where it changes is
-    converted time by time)."""
+    converted time by time), and the local text of an hour once per stored UTC text.
+
+    A time is a datetime (naive: UTC, as SQLite's come back) or SQLite's stored text.
+    """
 
     def __init__(self, tz: str):
         self.zone = ZoneInfo(tz)
         self.offsets: dict[date, timedelta | None] = {}
+        #: ``YYYY-MM-DD HH`` of a stored UTC text -> the same of its local time.
+        self.hours: dict[str, str] = {}
 
     def _offset(self, day: date) -> timedelta | None:
         offset = None
@@ -291,17 +296,23 @@ class LocalTimes:
                                  timedelta(days=1, microseconds=-1))}
             if len(seen) == 1:
                 offset = seen.pop()
+        if len(self.offsets) >= CSV_TEXT_CACHE:
+            self.offsets.clear()
         self.offsets[day] = offset
         return offset
 
-    def aware(self, value: datetime) -> datetime:
-        """The local time (aware); a naive ``value`` is UTC (SQLite's)."""
+    def aware(self, value: datetime | str) -> datetime:
+        """The local time (aware)."""
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
         if value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return value.astimezone(self.zone)
 
-    def naive(self, value: datetime) -> datetime:
-        """The local wall time (naive); a naive ``value`` is UTC (SQLite's)."""
+    def naive(self, value: datetime | str) -> datetime:
+        """The local wall time (naive)."""
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
         if value.tzinfo is not None:
             value = value.astimezone(UTC).replace(tzinfo=None)
         day = value.date()
@@ -312,12 +323,33 @@ class LocalTimes:
             return self.aware(value).replace(tzinfo=None)
         return value + offset
 
-    def text(self, value: datetime) -> str:
+    def text(self, value: datetime | str) -> str:
         """``YYYY-MM-DD HH:MM`` of the local time, as ``stream_csv`` writes a time."""
+        if value.__class__ is str:
+            hour = self.hours.get(value[:13])
+            if hour is not None:
+                return hour + value[13:16]
+            return self._stored_text(value)
         local = self.naive(value)
         if 1000 <= local.year:
             return local.isoformat(" ", "minutes")
         return local.strftime("%Y-%m-%d %H:%M")
+
+    def _stored_text(self, stored: str) -> str:
+        """``text`` of a stored UTC text not seen before: remember its hour when the whole
+        hour has one offset of whole hours (then only the hour's digits change)."""
+        value = datetime.fromisoformat(stored)
+        if value.tzinfo is None and len(stored) >= 16 and stored[13] == ":":
+            start = value.replace(minute=0, second=0, microsecond=0)
+            offset = self.offsets.get(start.date(), False)
+            if offset is False:
+                offset = self._offset(start.date())
+            if offset is not None and not offset % timedelta(hours=1):
+                if len(self.hours) >= CSV_TEXT_CACHE:
+                    self.hours.clear()
+                hour = self.hours[stored[:13]] = (start + offset).isoformat(" ", "minutes")[:13]
+                return hour + stored[13:16]
+        return self.text(value)
 
 
 class CompletionExport:
@@ -334,7 +366,7 @@ class CompletionExport:
         self.count = 0
 
     def _rows(self):
-        """``(learner columns, course title, course rows)`` in list order."""
+        """``(learner columns, course titles, course rows)`` in list order."""
         titles = course_titles()
         for learner, rows in completion_batches(self.filters, self.tz):
             yield learner, titles, rows
@@ -342,7 +374,7 @@ class CompletionExport:
     def __iter__(self) -> Iterator[tuple[Any, ...]]:
         times = LocalTimes(self.tz)
         for learner, titles, rows in self._rows():
-            for (course_id, jp, done, total, score, enrolled_at, completed_at, completion_id,
+            for (_, course_id, jp, done, total, score, enrolled_at, completed_at, completion_id,
                  number, _status) in rows:
                 self.count += 1
                 yield (*learner, titles[course_id], int(jp),
@@ -363,9 +395,10 @@ class CompletionExport:
         scores: dict[Any, str] = {}
         courses: dict[int, str] = {}
         lines: list[str] = []
+        text = times.text
         for learner, titles, rows in self._rows():
             head = sep.join([encode(v) for v in learner]) + sep
-            for (course_id, jp, done, total, score, enrolled_at, completed_at, completion_id,
+            for (_, course_id, jp, done, total, score, enrolled_at, completed_at, completion_id,
                  number, _status) in rows:
                 course = courses.get(course_id)
                 if course is None:
@@ -392,8 +425,8 @@ class CompletionExport:
                     number = encode(number)
                 lines.append(
                     f"{head}{course}{jp_text}{in_progress if completion_id is None else completed}"
-                    f"{progress_text}{sep}{score_text}{sep}{times.text(enrolled_at)}{sep}"
-                    f"{'' if completed_at is None else times.text(completed_at)}{sep}{number}\r\n")
+                    f"{progress_text}{sep}{score_text}{sep}{text(enrolled_at)}{sep}"
+                    f"{'' if completed_at is None else text(completed_at)}{sep}{number}\r\n")
                 if len(lines) >= CSV_CHUNK_ROWS:
                     self.count += len(lines)
                     yield "".join(lines).encode("utf-8")
@@ -413,7 +446,7 @@ class CompletionExport:
         count = 0
         for learner, titles, rows in self._rows():
             head = [cell(v) for v in learner]
-            for (course_id, jp, done, total, score, enrolled_at, completed_at, completion_id,
+            for (_, course_id, jp, done, total, score, enrolled_at, completed_at, completion_id,
                  number, _status) in rows:
                 course = courses.get(course_id)
                 if course is None:
@@ -452,11 +485,29 @@ def siasn_rows(filters: CompletionFilters | None, agency: str,
     filters = filters or CompletionFilters()
     if filters.status_code == "in_progress":
         return
-    for r in completion_rows(replace(filters, status="completed"), tz):
-        if r.certificate_status == "revoked":
-            continue
-        yield [r.nip, r.course_title, agency, r.jp, r.enrolled_at.strftime("%d-%m-%Y"),
-               r.completed_at.strftime("%d-%m-%Y"), r.completed_at.year, r.certificate_number]
+    times = LocalTimes(tz)
+    days: dict[date, str] = {}
+
+    def day(value) -> tuple[str, int]:
+        local = times.naive(value)
+        key = local.date()
+        text = days.get(key)
+        if text is None:
+            if len(days) >= CSV_TEXT_CACHE:
+                days.clear()
+            text = days[key] = local.strftime("%d-%m-%Y")
+        return text, local.year
+
+    titles = course_titles()
+    for learner, rows in completion_batches(replace(filters, status="completed"), tz):
+        nip = learner[0]
+        for (_, course_id, jp, _, _, _, enrolled_at, completed_at, _, number,
+             certificate_status) in rows:
+            if certificate_status == "revoked":
+                continue
+            completed_on, year = day(completed_at)
+            yield [nip, titles[course_id], agency, int(jp), day(enrolled_at)[0], completed_on,
+                   year, number]
 
 
 def certificate_filename(cert: Certificate) -> str:
