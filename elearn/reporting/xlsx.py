@@ -12,8 +12,9 @@ What it writes, and nothing else: the sheet XML straight into a ZIP member
 (``t="inlineStr"``: never a formula, never an error value, shown as stored),
 numbers as numbers, dates and times as serial numbers with a date format, a
 bold frozen header row and column widths. The package parts around the sheet
-(content types, relationships, workbook, styles) are fixed text, the same that
-openpyxl wrote for these exports.
+(content types, relationships, workbook, styles) are fixed text: the minimal
+set SpreadsheetML requires, checked by opening the files with openpyxl and
+LibreOffice in the tests.
 
 Text must already be free of the control characters XML cannot hold (the
 caller removes them, see ``exports.clean_text``); tab, line feed and carriage
