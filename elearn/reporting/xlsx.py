@@ -27,6 +27,7 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from math import isfinite
 from os import PathLike
 from typing import IO, Any
 from xml.sax.saxutils import escape
@@ -116,6 +117,9 @@ def text_cell(text: str) -> str:
 
 
 def number_cell(value: int | float) -> str:
+    """A number cell; a float a sheet cannot hold (NaN, infinity) is written as text."""
+    if value.__class__ is float and not isfinite(value):
+        return text_cell(repr(value))
     return f"><v>{value!r}</v></c>"
 
 
