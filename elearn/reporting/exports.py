@@ -30,31 +30,45 @@ import io
 import logging
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import replace
+from datetime import date
 from os import PathLike
 from typing import IO, Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from ..certificates.pdf import Issuer, render_certificate, verification_url
 from ..extensions import db
 from ..models import Certificate
-from ..text import CONTROL_CHARACTERS_WITH_C1
 from . import xlsx
-from .filters import STATUS_COMPLETED, STATUS_IN_PROGRESS, CompletionFilters
+from .batches import completion_batches, course_titles
+from .cells import (  # noqa: F401 (callers import these from exports too)
+    COMMA,
+    CSV_CHUNK_ROWS,
+    CSV_STYLES,
+    CSV_TEXT_CACHE,
+    FORMULA_STARTS,
+    NO,
+    SEMICOLON,
+    YES,
+    CsvStyle,
+    LocalTimes,
+    _csv_cell,
+    _csv_text,
+    clean_text,
+    neutralize,
+    xlsx_cell,
+)
+from .completion_export import CompletionExport
+from .filters import CompletionFilters
 from .jp import jp_report
-from .queries import DEFAULT_TZ, completion_batches, course_titles
+from .queries import DEFAULT_TZ
 from .queries import certificate_ids as certificate_ids_select
 
 log = logging.getLogger(__name__)
 
 #: Listed in the certificate ZIP, only when some certificate could not be rendered.
 FAILED_CERTIFICATES_NAME = "SERTIFIKAT-GAGAL.txt"
-
-#: First characters that make a spreadsheet read a cell as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 COMPLETION_HEADER = (
     "NIP", "Nama", "Unit Kerja", "Jabatan", "Golongan", "Kursus", "JP", "Status",
@@ -64,7 +78,6 @@ SIASN_HEADER = (
     "nip", "namaKursus", "institusiPenyelenggara", "jumlahJam", "tanggalKursus",
     "tanggalSelesaiKursus", "tahunKursus", "nomorSertipikat",
 )
-YES, NO = "Ya", "Tidak"
 
 #: Column widths (characters) by header; others get a width from the header's length.
 COLUMN_WIDTHS = {
@@ -76,109 +89,6 @@ COLUMN_WIDTHS = {
 }
 DATETIME_FORMAT = "dd-mm-yyyy hh:mm"
 DATE_FORMAT = "dd-mm-yyyy"
-#: Rows written per chunk of the CSV stream.
-CSV_CHUNK_ROWS = 500
-#: Distinct strings whose CSV text one export remembers (a few MB at most).
-CSV_TEXT_CACHE = 20_000
-
-
-@dataclass(frozen=True)
-class CsvStyle:
-    """How a CSV separates its fields and writes the decimals of a number."""
-
-    delimiter: str = ","
-    decimal: str = "."
-
-
-COMMA = CsvStyle()
-SEMICOLON = CsvStyle(delimiter=";", decimal=",")
-#: Styles by the name the web (``?delimiter=``) uses.
-CSV_STYLES = {"comma": COMMA, "semicolon": SEMICOLON}
-
-
-def neutralize(value: Any) -> Any:
-    """Guard against formula injection: text a spreadsheet would run gets a leading ``'``.
-
-    Anything but a string (numbers, dates, None) is returned as it is.
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def clean_text(value: str) -> str:
-    """The text without the control characters a spreadsheet cannot hold (tab, line
-    feed and carriage return stay)."""
-    return CONTROL_CHARACTERS_WITH_C1.sub("", value)
-
-
-def _csv_text(value: Any, style: CsvStyle = COMMA) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return YES if value else NO
-    if isinstance(value, float):
-        return str(value).replace(".", style.decimal)
-    return neutralize(clean_text(value)) if isinstance(value, str) else str(value)
-
-
-def _csv_cell(style: CsvStyle) -> tuple[Callable[[Any], str], dict[str, str]]:
-    """``_csv_text`` for one export, fast: dispatch on the exact type, and remember the
-    text of each distinct string (names, units, titles repeat on every row of a person
-    or course). The memory is bounded: past ``CSV_TEXT_CACHE`` strings it starts over."""
-    texts: dict[str, str] = {}
-
-    def cell(value: Any) -> str:
-        kind = type(value)
-        if kind is str:
-            text = texts.get(value)
-            if text is None:
-                if len(texts) >= CSV_TEXT_CACHE:
-                    texts.clear()
-                text = texts[value] = neutralize(clean_text(value))
-            return text
-        if value is None:
-            return ""
-        if kind is int:
-            return str(value)
-        if kind is float:
-            return repr(value) if style.decimal == "." else repr(value).replace(".", style.decimal)
-        if kind is datetime or (kind is not date and isinstance(value, datetime)):
-            if 1000 <= value.year:  # isoformat is 3x faster than strftime, same text
-                return value.isoformat(" ", "minutes")[:16]
-        return _csv_text(value, style)
-
-    return cell, texts
-
-
-def _csv_encoder(style: CsvStyle) -> Callable[[Any], str]:
-    """``value -> field`` exactly as ``stream_csv`` writes it (text, guard, quoting), for
-    the fast paths that join fields themselves. Each distinct value is put through
-    csv.writer once and remembered (bounded)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=style.delimiter, lineterminator="\r\n")
-    cell, _ = _csv_cell(style)
-    fields: dict[Any, str] = {}
-    cut = -2 - len(style.delimiter)
-
-    def encode(value: Any) -> str:
-        key = (type(value), value)
-        field = fields.get(key)
-        if field is None:
-            buffer.seek(0)
-            buffer.truncate()
-            writer.writerow([cell(value), ""])  # a second field: an empty first is not quoted
-            if len(fields) >= CSV_TEXT_CACHE:
-                fields.clear()
-            field = fields[key] = buffer.getvalue()[:cut]
-        return field
-
-    return encode
-
 
 def stream_csv(header: Sequence[str], rows: Iterable[Sequence[Any]],
                style: CsvStyle = COMMA) -> Iterator[bytes]:
@@ -216,38 +126,6 @@ def stream_csv(header: Sequence[str], rows: Iterable[Sequence[Any]],
         yield buffer.getvalue().encode("utf-8")
 
 
-def _xlsx_cell() -> Callable[[Any], str | None]:
-    """``value -> cell XML`` for one export: text is cleaned and always a string cell, a
-    yes/no a string, times and dates (local wall time) have their formats; the XML of
-    each distinct text is remembered (bounded like the CSV's)."""
-    texts: dict[str, str] = {}
-
-    def cell(value: Any) -> str | None:
-        kind = type(value)
-        if kind is str:
-            xml = texts.get(value)
-            if xml is None:
-                if len(texts) >= CSV_TEXT_CACHE:
-                    texts.clear()
-                xml = texts[value] = xlsx.text_cell(clean_text(value))
-            return xml
-        if value is None:
-            return None
-        if kind is bool:
-            return cell(YES if value else NO)
-        if kind is int or kind is float:
-            return xlsx.number_cell(value)
-        if isinstance(value, datetime):
-            return xlsx.datetime_cell(value.replace(tzinfo=None))  # local wall time
-        if isinstance(value, date):
-            return xlsx.date_cell(value)
-        if isinstance(value, str):
-            return xlsx.text_cell(clean_text(value))
-        return xlsx.cell_xml(value)
-
-    return cell
-
-
 def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]],
                target: str | PathLike | IO[bytes], *, title: str = "Laporan") -> int:
     """Write the rows to an XLSX file (path or binary file object); returns the row count.
@@ -262,7 +140,7 @@ def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]],
                           date_format=DATE_FORMAT) as sheet:
         if isinstance(rows, CompletionExport):
             return rows.write_sheet(sheet)
-        cell = _xlsx_cell()
+        cell = xlsx_cell()
         write = sheet.write
         count = 0
         for row in rows:
@@ -272,199 +150,6 @@ def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]],
 
 
 # --- completion list -------------------------------------------------------------------------
-
-class LocalTimes:
-    """UTC times as wall times of ``tz``, fast: the zone's offset is looked up once per
-    UTC day (a zone changes its offset at most once a day; a day where it changes is
-    converted time by time), and the local text of an hour once per stored UTC text.
-
-    A time is a datetime (naive: UTC, as SQLite's come back) or SQLite's stored text.
-    """
-
-    def __init__(self, tz: str):
-        self.zone = ZoneInfo(tz)
-        self.offsets: dict[date, timedelta | None] = {}
-        #: ``YYYY-MM-DD HH`` of a stored UTC text -> the same of its local time.
-        self.hours: dict[str, str] = {}
-
-    def _offset(self, day: date) -> timedelta | None:
-        offset = None
-        if 1000 < day.year < 9999:
-            start = datetime.combine(day, time.min, tzinfo=UTC)
-            seen = {(start + step).astimezone(self.zone).utcoffset()
-                    for step in (timedelta(0), timedelta(hours=12),
-                                 timedelta(days=1, microseconds=-1))}
-            if len(seen) == 1:
-                offset = seen.pop()
-        if len(self.offsets) >= CSV_TEXT_CACHE:
-            self.offsets.clear()
-        self.offsets[day] = offset
-        return offset
-
-    def aware(self, value: datetime | str) -> datetime:
-        """The local time (aware)."""
-        if isinstance(value, str):
-            value = datetime.fromisoformat(value)
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value.astimezone(self.zone)
-
-    def naive(self, value: datetime | str) -> datetime:
-        """The local wall time (naive)."""
-        if isinstance(value, str):
-            value = datetime.fromisoformat(value)
-        if value.tzinfo is not None:
-            value = value.astimezone(UTC).replace(tzinfo=None)
-        day = value.date()
-        offset = self.offsets.get(day, False)
-        if offset is False:
-            offset = self._offset(day)
-        if offset is None:
-            return self.aware(value).replace(tzinfo=None)
-        return value + offset
-
-    def text(self, value: datetime | str) -> str:
-        """``YYYY-MM-DD HH:MM`` of the local time, as ``stream_csv`` writes a time."""
-        if value.__class__ is str:
-            hour = self.hours.get(value[:13])
-            if hour is not None:
-                return hour + value[13:16]
-            return self._stored_text(value)
-        local = self.naive(value)
-        if 1000 <= local.year:
-            return local.isoformat(" ", "minutes")
-        return local.strftime("%Y-%m-%d %H:%M")
-
-    def _stored_text(self, stored: str) -> str:
-        """``text`` of a stored UTC text not seen before: remember its hour when the whole
-        hour has one offset of whole hours (then only the hour's digits change)."""
-        value = datetime.fromisoformat(stored)
-        if value.tzinfo is None and len(stored) >= 16 and stored[13] == ":":
-            start = value.replace(minute=0, second=0, microsecond=0)
-            offset = self.offsets.get(start.date(), False)
-            if offset is False:
-                offset = self._offset(start.date())
-            if offset is not None and not offset % timedelta(hours=1):
-                if len(self.hours) >= CSV_TEXT_CACHE:
-                    self.hours.clear()
-                hour = self.hours[stored[:13]] = (start + offset).isoformat(" ", "minutes")[:13]
-                return hour + stored[13:16]
-        return self.text(value)
-
-
-class CompletionExport:
-    """The rows under ``COMPLETION_HEADER``, streamed: iterate for plain rows (local,
-    aware times), or hand it to ``stream_csv``/``write_xlsx``, which write it through a
-    fast path turning what repeats (a learner's five columns, a course title, a score)
-    into CSV text or cell XML once. Same rows, order and output either way.
-
-    ``count`` is the number of rows gone by so far.
-    """
-
-    def __init__(self, filters: CompletionFilters | None = None, tz: str = DEFAULT_TZ):
-        self.filters, self.tz = filters or CompletionFilters(), tz
-        self.count = 0
-
-    def _rows(self):
-        """``(learner columns, course titles, course rows)`` in list order."""
-        titles = course_titles()
-        for learner, rows in completion_batches(self.filters, self.tz):
-            yield learner, titles, rows
-
-    def __iter__(self) -> Iterator[tuple[Any, ...]]:
-        times = LocalTimes(self.tz)
-        for learner, titles, rows in self._rows():
-            for (_, course_id, jp, done, total, score, enrolled_at, completed_at, completion_id,
-                 number, _status) in rows:
-                self.count += 1
-                yield (*learner, titles[course_id], int(jp),
-                       STATUS_IN_PROGRESS if completion_id is None else STATUS_COMPLETED,
-                       round(100 * done / total) if total else 0,
-                       None if score is None else round(float(score), 1),
-                       times.aware(enrolled_at),
-                       None if completed_at is None else times.aware(completed_at), number)
-
-    def csv_chunks(self, style: CsvStyle = COMMA) -> Iterator[bytes]:
-        """The CSV rows (no header) as ``stream_csv`` writes them, chunk by chunk."""
-        encode = _csv_encoder(style)
-        sep = style.delimiter
-        times = LocalTimes(self.tz)
-        completed = sep + encode(STATUS_COMPLETED) + sep
-        in_progress = sep + encode(STATUS_IN_PROGRESS) + sep
-        numbers: dict[Any, str] = {}
-        scores: dict[Any, str] = {}
-        courses: dict[int, str] = {}
-        lines: list[str] = []
-        text = times.text
-        for learner, titles, rows in self._rows():
-            head = sep.join([encode(v) for v in learner]) + sep
-            for (_, course_id, jp, done, total, score, enrolled_at, completed_at, completion_id,
-                 number, _status) in rows:
-                course = courses.get(course_id)
-                if course is None:
-                    course = courses[course_id] = encode(titles[course_id]) + sep
-                jp_text = numbers.get(jp)
-                if jp_text is None:
-                    jp_text = numbers[jp] = encode(int(jp))
-                progress = round(100 * done / total) if total else 0
-                progress_text = numbers.get(progress)
-                if progress_text is None:
-                    progress_text = numbers[progress] = encode(progress)
-                if score is None:
-                    score_text = ""
-                else:
-                    score_text = scores.get(score)
-                    if score_text is None:
-                        if len(scores) >= CSV_TEXT_CACHE:
-                            scores.clear()
-                        score_text = scores[score] = encode(round(float(score), 1))
-                if number is None:
-                    number = ""
-                elif not (number.isprintable() and sep not in number and '"' not in number
-                          and not number.startswith(FORMULA_STARTS)):
-                    number = encode(number)
-                lines.append(
-                    f"{head}{course}{jp_text}{in_progress if completion_id is None else completed}"
-                    f"{progress_text}{sep}{score_text}{sep}{text(enrolled_at)}{sep}"
-                    f"{'' if completed_at is None else text(completed_at)}{sep}{number}\r\n")
-                if len(lines) >= CSV_CHUNK_ROWS:
-                    self.count += len(lines)
-                    yield "".join(lines).encode("utf-8")
-                    lines = []
-        if lines:
-            self.count += len(lines)
-            yield "".join(lines).encode("utf-8")
-
-    def write_sheet(self, sheet: xlsx.SheetWriter) -> int:
-        """Write the rows to ``sheet``; returns their count."""
-        cell = _xlsx_cell()
-        times = LocalTimes(self.tz)
-        courses: dict[int, str | None] = {}
-        numbers: dict[Any, str] = {}
-        completed, in_progress = cell(STATUS_COMPLETED), cell(STATUS_IN_PROGRESS)
-        write, datetime_cell = sheet.write, xlsx.datetime_cell
-        count = 0
-        for learner, titles, rows in self._rows():
-            head = [cell(v) for v in learner]
-            for (_, course_id, jp, done, total, score, enrolled_at, completed_at, completion_id,
-                 number, _status) in rows:
-                course = courses.get(course_id)
-                if course is None:
-                    course = courses[course_id] = cell(titles[course_id])
-                jp_cell = numbers.get(jp)
-                if jp_cell is None:
-                    jp_cell = numbers[jp] = cell(int(jp))
-                progress = round(100 * done / total) if total else 0
-                write([*head, course, jp_cell,
-                       in_progress if completion_id is None else completed,
-                       cell(progress), None if score is None else cell(round(float(score), 1)),
-                       datetime_cell(times.naive(enrolled_at)),
-                       None if completed_at is None else datetime_cell(times.naive(completed_at)),
-                       None if number is None else cell(number)])
-                count += 1
-        self.count += count
-        return count
-
 
 def completion_export_rows(filters: CompletionFilters | None = None,
                            tz: str = DEFAULT_TZ) -> CompletionExport:

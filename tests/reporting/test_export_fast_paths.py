@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from elearn.reporting import exports, queries
+from elearn.reporting import batches, cells, exports, queries
 from elearn.reporting.exports import (
     COMPLETION_HEADER,
     SEMICOLON,
@@ -48,10 +48,10 @@ def dataset(app, monkeypatch):
     return build_dataset(app, monkeypatch)
 
 
-@pytest.fixture(params=[queries.EXPORT_LEARNERS, 1, 2], ids=["batch", "one", "two"])
+@pytest.fixture(params=[batches.EXPORT_LEARNERS, 1, 2], ids=["batch", "one", "two"])
 def batch_size(request, monkeypatch):
     """Batches of every size give the same list (one learner per batch included)."""
-    monkeypatch.setattr(queries, "EXPORT_LEARNERS", request.param)
+    monkeypatch.setattr(batches, "EXPORT_LEARNERS", request.param)
     return request.param
 
 
@@ -156,7 +156,7 @@ HOSTILE = ["plain", "", " lead", "trail ", "a,b", "a;b", 'say "hi"', "=1+1", "+6
 
 @pytest.mark.parametrize("style", [exports.COMMA, SEMICOLON])
 def test_the_csv_field_encoder_writes_what_stream_csv_writes(style):
-    encode = exports._csv_encoder(style)
+    encode = cells.csv_encoder(style)
     row = b"".join(stream_csv(["h"] * len(HOSTILE), iter([HOSTILE]), style)).split(b"\r\n", 1)[1]
     fields = style.delimiter.join(encode(v) for v in HOSTILE) + "\r\n"
     assert fields.encode("utf-8") == row
