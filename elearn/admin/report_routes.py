@@ -144,7 +144,7 @@ def _export(name: str, fmt: str, header, rows) -> Response:
     stamp = datetime.now(ZoneInfo(_tz())).strftime("%Y%m%d")
     if fmt == "csv":
         return _csv(f"{name}-{stamp}.csv", header, rows)
-    # openpyxl writes the workbook row by row to a temporary file (bounded memory).
+    # The workbook is streamed row by row into a temporary file (bounded memory).
     path = _temporary_file(".xlsx")
     exports.write_xlsx(header, rows, path)
     return _send_temporary(path, XLSX, f"{name}-{stamp}.xlsx")

@@ -121,7 +121,7 @@ class _Counted:
 def _export(fmt: str, output: str, header, rows, delimiter: str = ",") -> int:
     if delimiter != "," and fmt.lower() != "csv":
         raise click.UsageError(gettext("--delimiter applies to --format csv only."))
-    counted = _Counted(rows)
+    counted = rows if isinstance(rows, exports.CompletionExport) else _Counted(rows)
 
     def write(fh) -> None:
         if fmt.lower() == "csv":

@@ -136,6 +136,33 @@ def email_problems(email: str | None) -> list[Message]:
     return []
 
 
+#: A local part email_validator accepts whatever its domain (ASCII dot-atom, lower case).
+_PLAIN_LOCAL_PART = re.compile(r"[a-z0-9_+-]+(?:\.[a-z0-9_+-]+)*\Z")
+
+
+class EmailChecker:
+    """``email_problems`` for the many addresses of a staff file, with the same verdicts
+    and messages: an address whose local part is plain (``_PLAIN_LOCAL_PART``, at most
+    64 characters, the whole address at most 254) is valid exactly when its domain is,
+    and each domain is checked once (one full check costs about 100 microseconds: a
+    second of a 10 000-row file). Any other address is checked whole."""
+
+    def __init__(self):
+        self.domains: dict[str, bool] = {}
+
+    def __call__(self, email: str | None) -> list[Message]:
+        if not email:
+            return []
+        local, at, domain = email.rpartition("@")
+        if not (at and len(email) <= 254 and len(local) <= 64
+                and _PLAIN_LOCAL_PART.match(local)):
+            return email_problems(email)
+        valid = self.domains.get(domain)
+        if valid is None:
+            valid = self.domains[domain] = not email_problems("a@" + domain)
+        return [] if valid else email_problems(email)
+
+
 def grade_problems(grade: str | None, status: str) -> list[Message]:
     """The grade rule for the status; none without a grade or a valid status."""
     if not grade or status not in EMPLOYMENT_STATUSES:

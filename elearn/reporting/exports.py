@@ -30,36 +30,45 @@ import io
 import logging
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date
 from os import PathLike
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 import sqlalchemy as sa
 
 from ..certificates.pdf import Issuer, render_certificate, verification_url
 from ..extensions import db
 from ..models import Certificate
-from ..text import CONTROL_CHARACTERS_WITH_C1
+from . import xlsx
+from .batches import completion_batches, course_titles
+from .cells import (  # noqa: F401 (callers import these from exports too)
+    COMMA,
+    CSV_CHUNK_ROWS,
+    CSV_STYLES,
+    CSV_TEXT_CACHE,
+    FORMULA_STARTS,
+    NO,
+    SEMICOLON,
+    YES,
+    CsvStyle,
+    LocalTimes,
+    _csv_cell,
+    _csv_text,
+    clean_text,
+    neutralize,
+    xlsx_cell,
+)
+from .completion_export import CompletionExport
 from .filters import CompletionFilters
 from .jp import jp_report
-from .queries import DEFAULT_TZ, completion_rows, completion_tuples
+from .queries import DEFAULT_TZ
 from .queries import certificate_ids as certificate_ids_select
-
-if TYPE_CHECKING:
-    from openpyxl.cell.cell import Cell
-
-#: openpyxl's WriteOnlyCell, bound by write_xlsx when it first runs: openpyxl is
-#: imported only to make an Excel file, never to serve a page (worker memory).
-WriteOnlyCell: Any = None
 
 log = logging.getLogger(__name__)
 
 #: Listed in the certificate ZIP, only when some certificate could not be rendered.
 FAILED_CERTIFICATES_NAME = "SERTIFIKAT-GAGAL.txt"
-
-#: First characters that make a spreadsheet read a cell as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 COMPLETION_HEADER = (
     "NIP", "Nama", "Unit Kerja", "Jabatan", "Golongan", "Kursus", "JP", "Status",
@@ -69,7 +78,6 @@ SIASN_HEADER = (
     "nip", "namaKursus", "institusiPenyelenggara", "jumlahJam", "tanggalKursus",
     "tanggalSelesaiKursus", "tahunKursus", "nomorSertipikat",
 )
-YES, NO = "Ya", "Tidak"
 
 #: Column widths (characters) by header; others get a width from the header's length.
 COLUMN_WIDTHS = {
@@ -81,84 +89,6 @@ COLUMN_WIDTHS = {
 }
 DATETIME_FORMAT = "dd-mm-yyyy hh:mm"
 DATE_FORMAT = "dd-mm-yyyy"
-#: Rows written per chunk of the CSV stream.
-CSV_CHUNK_ROWS = 500
-#: Distinct strings whose CSV text one export remembers (a few MB at most).
-CSV_TEXT_CACHE = 20_000
-
-
-@dataclass(frozen=True)
-class CsvStyle:
-    """How a CSV separates its fields and writes the decimals of a number."""
-
-    delimiter: str = ","
-    decimal: str = "."
-
-
-COMMA = CsvStyle()
-SEMICOLON = CsvStyle(delimiter=";", decimal=",")
-#: Styles by the name the web (``?delimiter=``) uses.
-CSV_STYLES = {"comma": COMMA, "semicolon": SEMICOLON}
-
-
-def neutralize(value: Any) -> Any:
-    """Guard against formula injection: text a spreadsheet would run gets a leading ``'``.
-
-    Anything but a string (numbers, dates, None) is returned as it is.
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def clean_text(value: str) -> str:
-    """The text without the control characters a spreadsheet cannot hold (tab, line
-    feed and carriage return stay)."""
-    return CONTROL_CHARACTERS_WITH_C1.sub("", value)
-
-
-def _csv_text(value: Any, style: CsvStyle = COMMA) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return YES if value else NO
-    if isinstance(value, float):
-        return str(value).replace(".", style.decimal)
-    return neutralize(clean_text(value)) if isinstance(value, str) else str(value)
-
-
-def _csv_cell(style: CsvStyle) -> tuple[Callable[[Any], str], dict[str, str]]:
-    """``_csv_text`` for one export, fast: dispatch on the exact type, and remember the
-    text of each distinct string (names, units, titles repeat on every row of a person
-    or course). The memory is bounded: past ``CSV_TEXT_CACHE`` strings it starts over."""
-    texts: dict[str, str] = {}
-
-    def cell(value: Any) -> str:
-        kind = type(value)
-        if kind is str:
-            text = texts.get(value)
-            if text is None:
-                if len(texts) >= CSV_TEXT_CACHE:
-                    texts.clear()
-                text = texts[value] = neutralize(clean_text(value))
-            return text
-        if value is None:
-            return ""
-        if kind is int:
-            return str(value)
-        if kind is float:
-            return repr(value) if style.decimal == "." else repr(value).replace(".", style.decimal)
-        if kind is datetime or (kind is not date and isinstance(value, datetime)):
-            if 1000 <= value.year:  # isoformat is 3x faster than strftime, same text
-                return value.isoformat(" ", "minutes")[:16]
-        return _csv_text(value, style)
-
-    return cell, texts
-
 
 def stream_csv(header: Sequence[str], rows: Iterable[Sequence[Any]],
                style: CsvStyle = COMMA) -> Iterator[bytes]:
@@ -172,6 +102,9 @@ def stream_csv(header: Sequence[str], rows: Iterable[Sequence[Any]],
     writer = csv.writer(buffer, delimiter=style.delimiter, lineterminator="\r\n")
     writer.writerow([_csv_text(h, style) for h in header])
     yield b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
+    if isinstance(rows, CompletionExport):
+        yield from rows.csv_chunks(style)
+        return
     cell, texts = _csv_cell(style)
     known = texts.get
     writerows = writer.writerows
@@ -193,72 +126,35 @@ def stream_csv(header: Sequence[str], rows: Iterable[Sequence[Any]],
         yield buffer.getvalue().encode("utf-8")
 
 
-def _text_cell(sheet, text: str) -> Cell:
-    """An explicit string cell: openpyxl would make ``=...`` a formula and ``#N/A`` an
-    error; with ``data_type = "s"`` it writes the text as an inline string."""
-    cell = WriteOnlyCell(sheet, value=clean_text(text))
-    cell.data_type = "s"
-    return cell
-
-
-def _xlsx_value(sheet, value: Any) -> Any:
-    if isinstance(value, str):
-        return _text_cell(sheet, value)
-    if isinstance(value, bool):
-        return _text_cell(sheet, YES if value else NO)
-    if isinstance(value, datetime):
-        cell = WriteOnlyCell(sheet, value=value.replace(tzinfo=None))  # local wall time
-        cell.number_format = DATETIME_FORMAT
-        return cell
-    if isinstance(value, date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = DATE_FORMAT
-        return cell
-    return value
-
-
 def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]],
                target: str | PathLike | IO[bytes], *, title: str = "Laporan") -> int:
     """Write the rows to an XLSX file (path or binary file object); returns the row count.
 
-    openpyxl's write-only mode streams each row to a temporary file, so
+    The sheet is streamed into the file row by row (``xlsx.SheetWriter``), so
     memory stays flat. The header is bold and frozen; widths follow
-    ``COLUMN_WIDTHS``.
+    ``COLUMN_WIDTHS``. Every text is a string cell, never a formula.
     """
-    global WriteOnlyCell  # bound once, by the import below (see WriteOnlyCell)
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title)
-    sheet.freeze_panes = "A2"
-    for index, name in enumerate(header, start=1):
-        width = COLUMN_WIDTHS.get(name, max(10, len(name) + 3))
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    bold = Font(bold=True)
-    cells = []
-    for name in header:
-        cell = _text_cell(sheet, name)
-        cell.font = bold
-        cells.append(cell)
-    sheet.append(cells)
-    count = 0
-    for row in rows:
-        sheet.append([_xlsx_value(sheet, v) for v in row])
-        count += 1
-    workbook.save(target)
+    widths = [COLUMN_WIDTHS.get(name, max(10, len(name) + 3)) for name in header]
+    with xlsx.SheetWriter(target, [clean_text(name) for name in header], widths,
+                          title=title, datetime_format=DATETIME_FORMAT,
+                          date_format=DATE_FORMAT) as sheet:
+        if isinstance(rows, CompletionExport):
+            return rows.write_sheet(sheet)
+        cell = xlsx_cell()
+        write = sheet.write
+        count = 0
+        for row in rows:
+            write([cell(v) for v in row])
+            count += 1
     return count
 
 
 # --- completion list -------------------------------------------------------------------------
 
 def completion_export_rows(filters: CompletionFilters | None = None,
-                           tz: str = DEFAULT_TZ) -> Iterator[tuple[Any, ...]]:
-    """Rows under ``COMPLETION_HEADER``, streamed."""
-    for r in completion_tuples(filters, tz):
-        yield r[:13]  # COMPLETION_HEADER's columns lead CompletionRow's
+                           tz: str = DEFAULT_TZ) -> CompletionExport:
+    """Rows under ``COMPLETION_HEADER``, streamed (see ``CompletionExport``)."""
+    return CompletionExport(filters, tz)
 
 
 # --- SIASN -----------------------------------------------------------------------------------
@@ -274,11 +170,29 @@ def siasn_rows(filters: CompletionFilters | None, agency: str,
     filters = filters or CompletionFilters()
     if filters.status_code == "in_progress":
         return
-    for r in completion_rows(replace(filters, status="completed"), tz):
-        if r.certificate_status == "revoked":
-            continue
-        yield [r.nip, r.course_title, agency, r.jp, r.enrolled_at.strftime("%d-%m-%Y"),
-               r.completed_at.strftime("%d-%m-%Y"), r.completed_at.year, r.certificate_number]
+    times = LocalTimes(tz)
+    days: dict[date, str] = {}
+
+    def day(value) -> tuple[str, int]:
+        local = times.naive(value)
+        key = local.date()
+        text = days.get(key)
+        if text is None:
+            if len(days) >= CSV_TEXT_CACHE:
+                days.clear()
+            text = days[key] = local.strftime("%d-%m-%Y")
+        return text, local.year
+
+    titles = course_titles()
+    for learner, rows in completion_batches(replace(filters, status="completed"), tz):
+        nip = learner[0]
+        for (_, course_id, jp, _, _, _, enrolled_at, completed_at, _, number,
+             certificate_status) in rows:
+            if certificate_status == "revoked":
+                continue
+            completed_on, year = day(completed_at)
+            yield [nip, titles[course_id], agency, int(jp), day(enrolled_at)[0], completed_on,
+                   year, number]
 
 
 def certificate_filename(cert: Certificate) -> str:

@@ -122,15 +122,18 @@ def _module_totals():
             .where(Module.for_learners_condition()).group_by(Module.course_id).subquery("module_totals"))
 
 
-def _learner_progress():
-    """Per learner and course: published modules done and the average best quiz score."""
-    return (sa.select(ModuleProgress.user_id.label("user_id"),
+def _learner_progress(user_ids=None):
+    """Per learner and course: published modules done and the average best quiz score
+    (of the learners ``user_ids`` only, when given)."""
+    stmt = (sa.select(ModuleProgress.user_id.label("user_id"),
                       Module.course_id.label("course_id"),
                       sa.func.count(ModuleProgress.completed_at).label("done"),
                       sa.func.avg(ModuleProgress.best_score).label("best_score"))
             .join(Module, Module.id == ModuleProgress.module_id)
-            .where(Module.for_learners_condition())
-            .group_by(ModuleProgress.user_id, Module.course_id)
+            .where(Module.for_learners_condition()))
+    if user_ids is not None:
+        stmt = stmt.where(ModuleProgress.user_id.in_(user_ids))
+    return (stmt.group_by(ModuleProgress.user_id, Module.course_id)
             .subquery("learner_progress"))
 
 

@@ -67,9 +67,14 @@ def apply_import(plan: ImportPlan, *, initial_password: str, skip_invalid: bool,
     changed = [{**{key: r.values[key] for key in FIELDS}, "id": r.user_id, "updated_at": now}
                for r in updates]
     total, done = len(new) + len(changed), 0
-    for statement, parameters in ((sa.insert(User), new), (sa.update(User), changed)):
+    # New accounts through Core (the ORM's bulk insert prepares every row again: a third
+    # of a 10 000-row import); updates through the ORM's bulk UPDATE by primary key.
+    connection = db.session.connection()
+    for execute, statement, parameters in (
+            (connection.execute, User.__table__.insert(), new),
+            (db.session.execute, sa.update(User), changed)):
         for chunk in _chunks(parameters):
-            db.session.execute(statement, chunk)
+            execute(statement, chunk)
             done += len(chunk)
             if progress:
                 progress(done, total)

@@ -164,6 +164,7 @@ class _Checker:
     def __init__(self, plan: ImportPlan, columns: dict[str, int]):
         self.plan = plan
         self.columns = columns
+        self.email_problems = rules.EmailChecker()
         self.header = {name: plan.headers[i] for name, i in columns.items()}
 
     def cell(self, row: _Row, name: str) -> str | None:
@@ -173,7 +174,9 @@ class _Checker:
         return row.cells[self.columns[name]]
 
     def add(self, row: _Row, name: str, messages: list[Message]) -> None:
-        row.problems.extend(ImportProblem(row.number, self.header[name], m) for m in messages)
+        if messages:
+            row.problems.extend(ImportProblem(row.number, self.header[name], m)
+                                for m in messages)
 
     def run(self, raw_rows: list[tuple[int, list[str]]]) -> None:
         nips = [_clean_nip(cells[self.columns["nip"]]) for _, cells in raw_rows]
@@ -240,7 +243,7 @@ class _Checker:
         if cell is None:
             return row.kept("email")
         email = rules.normalize_email(cell)
-        problems = rules.email_problems(email)
+        problems = self.email_problems(email)
         if email and not problems and email in self.seen_emails:
             problems = [Message(N_("Email %(email)s also appears in row %(row)d."),
                                 email=email, row=self.seen_emails[email])]
