@@ -43,8 +43,8 @@ def test_a_lesson_costs_at_most_15kb_first_and_5kb_again_on_the_wire(
         client, auth, make_user, sample_course):
     auth.login(make_user("learner").nip)
     first, repeat = _first_visit(client, LESSON)
-    assert first <= 15 * 1024, first  # 13.9 KB (37 KB uncompressed)
-    assert repeat <= 5 * 1024, repeat  # 4.3 KB (9.9 KB uncompressed)
+    assert first <= 15 * 1024, first  # 11.5 KB (37 KB uncompressed)
+    assert repeat <= 5 * 1024, repeat  # 4.1 KB (9.7 KB uncompressed)
 
 
 def test_pages_load_nothing_from_another_host_and_stay_under_30kb(
