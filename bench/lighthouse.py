@@ -281,7 +281,8 @@ def run_lighthouse(base: str, pages: dict[str, str], cookie: str, runs: int,
         median = sorted(scores, key=lambda s: s["performance"])[len(scores) // 2]
         results[name] = {"path": path, **median,
                          "performance_runs": [s["performance"] for s in scores],
-                         "accessibility_min": min(s["accessibility"] for s in scores)}
+                         "accessibility_min": min(s["accessibility"] for s in scores),
+                         "runs": scores}
     return results
 
 
