@@ -98,6 +98,16 @@ _DOCUMENT_ONLY_HEADERS = ("Content-Security-Policy", "X-Frame-Options")
 _REDUNDANT_STATIC_HEADERS = ("Content-Disposition", "Expires")
 
 
+def _trim_static_headers(response) -> None:
+    """Every page loads the static files: each header saved is saved on every file.
+    (An SVG opened by itself is a document: it keeps its policy.)"""
+    dropped = _REDUNDANT_STATIC_HEADERS
+    if response.mimetype in ("text/css", "text/javascript", "application/javascript"):
+        dropped += _DOCUMENT_ONLY_HEADERS
+    for name in dropped:
+        response.headers.pop(name, None)
+
+
 def human_duration(seconds: int) -> str:
     """A duration for people, in the page's language: "1 hari 2 jam", "30 menit".
 
@@ -175,13 +185,7 @@ def init_web(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if request.endpoint == "static":
-            # Every page loads these: each header saved is saved on every file.
-            # (An SVG opened by itself is a document: it keeps its policy.)
-            dropped = _REDUNDANT_STATIC_HEADERS
-            if response.mimetype in ("text/css", "text/javascript", "application/javascript"):
-                dropped += _DOCUMENT_ONLY_HEADERS
-            for name in dropped:
-                response.headers.pop(name, None)
+            _trim_static_headers(response)
         if request.endpoint == "static" and request.args.get("v"):
             response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
         elif _holds_personal_data(response):
