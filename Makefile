@@ -8,7 +8,7 @@ PORT ?= 5000
 WORKERS ?= 2
 
 .PHONY: run test test-pg lint translations extract-messages install install-dev serve clean \
-	bench-peers
+	bench-peers bench-lighthouse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,16 @@ run: install
 	$(FLASK) demo
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
 	$(BIN)/gunicorn --workers $(WORKERS) --timeout 120 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+# Lighthouse for the benchmarks comes from npm, pinned in bench/package-lock.json
+# (not in the root package.json, which the test suite installs).
+bench/node_modules/.installed: bench/package.json bench/package-lock.json
+	npm ci --prefix bench --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Lighthouse scores and bytes on the wire of the main pages against the budgets.
+bench-lighthouse: install bench/node_modules/.installed
+	$(BIN)/python -m bench.lighthouse
 
 test: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -130,3 +130,37 @@ def test_a_byte_range_of_a_static_file_is_sent_plain(client):
     with client.get(url, headers={"Accept-Encoding": BROWSER_HTTPS, "Range": "bytes=0-99"}) as part:
         assert part.status_code == 206 and "Content-Encoding" not in part.headers
         assert len(part.get_data()) == 100
+
+
+def test_static_files_get_the_best_level_once(app, client):
+    """CSS is compressed at the best level (smaller than pages' faster level) and
+    served from memory afterwards: the same bytes, and no compression on a repeat."""
+    from elearn import compression
+
+    url = _css_url(client)
+    with client.get(url) as original:
+        plain = original.get_data()
+    for accept, algorithm, page_level in (
+            (BROWSER_HTTPS, "br", brotli.compress(plain, quality=app.config["COMPRESS_BR_LEVEL"])),
+            (BROWSER_HTTP, "gzip", gzip.compress(plain, app.config["COMPRESS_LEVEL"]))):
+        compression._static_cache.clear()
+        with client.get(url, headers={"Accept-Encoding": accept}) as first:
+            body = first.get_data()
+        assert first.headers["Content-Encoding"] == algorithm
+        assert decode(first) == plain
+        assert len(body) < len(page_level)
+        assert int(first.headers["Content-Length"]) == len(body)
+        assert len(compression._static_cache) == 1
+        (key,) = compression._static_cache
+        compression._static_cache[key] = b"cached"  # the next answer comes from here
+        with client.get(url, headers={"Accept-Encoding": accept}) as again:
+            assert again.get_data() == b"cached"
+    compression._static_cache.clear()
+
+
+def test_pages_get_brotli_level_5(client):
+    """Level 5: 3% fewer bytes than Flask-Compress's default 4 for about 0.05 ms."""
+    page = client.get("/login", headers={"Accept-Encoding": BROWSER_HTTPS})
+    assert page.headers["Content-Encoding"] == "br"
+    assert page.get_data() == brotli.compress(decode(page), quality=5)
+    assert page.get_data() != brotli.compress(decode(page), quality=4)

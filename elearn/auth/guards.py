@@ -51,10 +51,14 @@ def init_guards(app: Flask) -> None:
 
     @app.before_request
     def require_new_password():
+        # The endpoint first: a static file must not load the user. That would cost
+        # a query, and reading the session makes the response vary on the Cookie
+        # header, so a browser revalidates every cached CSS and JS file whenever
+        # the session cookie changes (after any flash message).
         if (
-            current_user.is_authenticated
+            request.endpoint not in _OPEN_DURING_PASSWORD_CHANGE
+            and current_user.is_authenticated
             and current_user.must_change_password
-            and request.endpoint not in _OPEN_DURING_PASSWORD_CHANGE
         ):
             flash(_l("Choose a new password before you continue."), "info")
             return redirect(url_for("auth.change_password"))
