@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= 2
 
-.PHONY: run test test-pg lint translations extract-messages install install-dev serve clean
+.PHONY: run test test-pg lint translations extract-messages install install-dev serve clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,16 @@ test: install-dev
 
 test-pg: install-dev
 	ELEARN_TEST_DATABASE_URL=$${ELEARN_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/pytest $(PYTEST_ARGS)
+
+# Pages under load (wrk, Debian's package) beside a bare Flask hello, on SQLite and,
+# with ELEARN_BENCH_DATABASE_URL set, on PostgreSQL; see bench/run.py. Options go in
+# BENCH_ARGS, e.g. make bench BENCH_ARGS="--seconds 5".
+bench: install
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

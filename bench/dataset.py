@@ -40,7 +40,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "bench" / ".data"
+#: Where built SQLite datasets are kept (ELEARN_BENCH_DATA overrides, e.g. for a test).
+DATA = Path(os.environ.get("ELEARN_BENCH_DATA") or ROOT / "bench" / ".data")
 CONTENT = ROOT / "content"
 CHUNK = 5_000
 START = datetime(2026, 1, 5, 1, 0, tzinfo=UTC)
