@@ -203,8 +203,10 @@ def _request(base: str, endpoint: Endpoint, cookie: str | None, path: str,
         connection.close()
 
 
-def check(base: str, prepared: Prepared, endpoint: Endpoint) -> None:
-    """One request as wrk will send it must get the real page, signed in."""
+def check(base: str, prepared: Prepared, endpoint: Endpoint) -> bool:
+    """One request as wrk will send it must get the real page, signed in. Returns
+    whether the page set a cookie (it should take the minted session as it is)."""
+    rewrites = False
     cookies = _cookies(prepared, endpoint)
     for i in (0, len(cookies) - 1) if cookies else (None,):
         cookie = cookies[i] if i is not None else None
@@ -228,9 +230,11 @@ def check(base: str, prepared: Prepared, endpoint: Endpoint) -> None:
             # page pays for a session write wrk's fixed cookies would not show.
             print(f"  note: {prepared.label} {endpoint.name} sets a cookie: "
                   f"{headers['set-cookie'][:60]}...", flush=True)
+            rewrites = True
         if problem:
             raise InvalidMeasurement(f"{prepared.label} {endpoint.name} {endpoint.method} "
                                      f"{path}: {problem}")
+    return rewrites
 
 
 def _cookies(prepared: Prepared, endpoint: Endpoint) -> list[str]:
@@ -275,15 +279,15 @@ def run_database(prepared: Prepared, args, log: Path) -> dict:
     rows = {}
     with serve("wsgi:app", env=server_env(prepared.url), workers=args.workers,
                log=log, ready_path="/healthz") as server:
-        for endpoint in prepared.endpoints:
-            check(server.url, prepared, endpoint)
+        cookie_set = [e.name for e in prepared.endpoints if check(server.url, prepared, e)]
         for endpoint in prepared.endpoints:
             print(f"  {prepared.label}: {endpoint.name} ...", end="", flush=True)
             rows[endpoint.name] = row = measure(server.url, prepared, endpoint, args)
             print(f" {row['rps']:.0f} req/s", flush=True)
             drain(server.url, args.workers)
         rss = server.worker_rss_mb()
-    return {"endpoints": rows, "worker_rss_mb": rss, "dataset": prepared.facts.counts}
+    return {"endpoints": rows, "worker_rss_mb": rss, "dataset": prepared.facts.counts,
+            "pages_setting_a_cookie": cookie_set}
 
 
 def drain(base: str, workers: int) -> None:

@@ -8,9 +8,10 @@ holding what Flask-Login and Flask-WTF put there (``_user_id`` as
 "<user id>:<token>", ``_fresh``, ``_id`` and the CSRF token).
 
 ``_id`` is Flask-Login's identifier of the client (address and User-Agent);
-it is computed for the client the benchmark will be (127.0.0.1, and wrk sends
-no User-Agent), so "basic" session protection accepts the cookie as is and
-no response needs to rewrite it.
+Flask-Login computes it for the client the benchmark will be (127.0.0.1, and
+wrk sends no User-Agent), so "basic" session protection accepts the cookie as
+is and no response rewrites it (a mismatch would mark every session not fresh
+and make every response set a new cookie, which a real browser does not cost).
 """
 
 from __future__ import annotations
@@ -31,10 +32,19 @@ class Minted:
     csrf_token: str
 
 
-def client_identifier(remote_addr: str = "127.0.0.1", user_agent: str | None = None) -> str:
-    """Flask-Login's ``_create_identifier`` for a client, computed outside a request."""
-    agent = user_agent.encode("utf-8") if user_agent is not None else None
-    return hashlib.sha512(f"{remote_addr}|{agent}".encode()).hexdigest()
+def client_identifier(app, remote_addr: str = "127.0.0.1", user_agent: str | None = None) -> str:
+    """Flask-Login's identifier of a client (what it stores as ``_id``), computed by
+    Flask-Login itself for a request from that address with that User-Agent."""
+    from flask import request
+
+    headers = {"User-Agent": user_agent} if user_agent is not None else {}
+    with app.test_request_context("/", environ_base={"REMOTE_ADDR": remote_addr},
+                                  headers=headers):
+        if user_agent is None:
+            request.environ.pop("HTTP_USER_AGENT", None)
+        if request.headers.get("User-Agent") != user_agent:
+            raise RuntimeError("could not build a request with the benchmark's User-Agent")
+        return app.login_manager._session_identifier_generator()
 
 
 def mint(app, user_ids: list[int], *, remote_addr: str = "127.0.0.1",
@@ -52,7 +62,7 @@ def mint(app, user_ids: list[int], *, remote_addr: str = "127.0.0.1",
     serializer = app.session_interface.get_signing_serializer(app)
     csrf = URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token")
     name = app.config["SESSION_COOKIE_NAME"]
-    identifier = client_identifier(remote_addr, user_agent)
+    identifier = client_identifier(app, remote_addr, user_agent)
     minted = []
     for user_id in user_ids:
         user = db.session.get(User, user_id)

@@ -51,5 +51,7 @@ def test_bench_smoke_run_measures_every_page_and_writes_json(wrk, tmp_path):
         assert row["non2xx"] == 0, name
         assert row["socket_errors"] == 0, name
     assert report["databases"]["SQLite"]["worker_rss_mb"]
+    # The minted sessions are taken as they are: no page rewrites the cookie.
+    assert report["databases"]["SQLite"]["pages_setting_a_cookie"] == []
     assert set(report["scaling"]["ratio"]) == {"dashboard", "course", "admin report"}
     assert "lesson" in done.stdout and "share" in done.stdout
