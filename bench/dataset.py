@@ -158,8 +158,11 @@ def nip(i: int) -> str:
 
 
 def _insert(table, rows) -> int:
+    """Insert ``rows`` (dicts), in chunks; with COPY on PostgreSQL (several times faster)."""
     from elearn.extensions import db
 
+    if db.session.get_bind().dialect.name == "postgresql":
+        return _copy(table, rows)
     batch, total = [], 0
     for row in rows:
         batch.append(row)
@@ -171,6 +174,38 @@ def _insert(table, rows) -> int:
         db.session.execute(sa.insert(table), batch)
         total += len(batch)
     return total
+
+
+def _copy(table, rows) -> int:
+    import json
+
+    from elearn.extensions import db
+
+    rows = list(rows)
+    if not rows:
+        return 0
+    columns = list(rows[0])
+    json_columns = {c.name for c in table.columns if isinstance(c.type, sa.JSON)}
+    names = ", ".join(f'"{c}"' for c in columns)
+    cursor = db.session.connection().connection.driver_connection.cursor()
+    with cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:  # noqa: S608
+        for row in rows:
+            copy.write_row([json.dumps(row[c]) if c in json_columns and row[c] is not None
+                            else row[c] for c in columns])
+    return len(rows)
+
+
+def _reset_sequences() -> None:
+    """After rows inserted with their ids, PostgreSQL's sequences continue past them."""
+    from elearn.extensions import db
+
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    for table in ("units", "users", "course_completions", "certificates", "enrollments",
+                  "module_progress", "quiz_attempts", "assignments"):
+        db.session.execute(sa.text(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+            f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"))
 
 
 def _enrolled_courses(user: int, size: Size) -> list[int]:
@@ -294,6 +329,7 @@ def build(size: Size) -> Facts:
         {"course_id": courses[c].id, "unit_id": unit + 1, "due_date": date(YEAR, 12, 15),
          "created_at": START}
         for c in range(min(2, size.courses)) for unit in range(size.units)))
+    _reset_sequences()
     db.session.commit()
     _analyze()
 
