@@ -109,6 +109,8 @@ class Result:
     non2xx: int
     socket_errors: int
     bytes_per_response: float
+    #: Of the socket errors, requests that got no answer within the timeout.
+    timeouts: int = 0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -175,4 +177,5 @@ def measure(url: str, *, cookies: list[str] | None = None, bodies: list[str] | N
         socket_errors=raw["connect_errors"] + raw["read_errors"] + raw["write_errors"]
         + raw["timeouts"],
         bytes_per_response=round(raw["bytes"] / requests, 1) if requests else 0.0,
+        timeouts=raw["timeouts"],
     )

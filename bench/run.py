@@ -15,7 +15,8 @@
 4. Prints per database: req/s, p50, p99, share of the hello ceiling and the
    budget; worker memory after the run; then the in-process scaling check
    (dashboard, course page and admin report on 1 000 users x 5 courses against
-   10 000 users x 20 courses).
+   10 000 users x 20 courses: median CPU time, which judges the budget, and
+   median wall time, both with time.process_time/perf_counter per request).
 5. Saves everything as JSON under bench/results/ (or ELEARN_BENCH_RESULTS).
 
 Exits non-zero when a measurement is invalid (a non-2xx/3xx answer, a socket
@@ -68,7 +69,7 @@ class Endpoint:
     location: str | None = None
     #: Concurrent connections when not the run's (a page only a few people open at once).
     connections: int | None = None
-    timeout_s: int = 5
+    timeout_s: int = 10
 
 
 @dataclass
@@ -260,9 +261,11 @@ def measure(base: str, prepared: Prepared | None, endpoint: Endpoint, args) -> d
         problems.append("no requests completed")
     if result.non2xx:
         problems.append(f"{result.non2xx} answers were not 2xx/3xx")
-    if result.socket_errors:
-        problems.append(f"{result.socket_errors} socket errors or timeouts")
+    if result.socket_errors - result.timeouts:
+        problems.append(f"{result.socket_errors - result.timeouts} socket errors")
     row["problems"] = problems
+    # A request unanswered within the timeout is a slow page, not a broken measurement:
+    # it fails the page's budget (see table) rather than invalidating the run.
     return row
 
 
@@ -315,8 +318,11 @@ def table(label: str, measured: dict, hello: dict) -> list[str]:
             if endpoint.p99_budget_ms is not None:
                 budget += f", p99 < {endpoint.p99_budget_ms:.0f} ms"
                 ok = ok and row["p99_ms"] < endpoint.p99_budget_ms
+            ok = ok and not row["timeouts"]
             verdict = "pass" if ok else "FAIL"
             row["budget"], row["pass"] = budget, ok
+        if row["timeouts"]:
+            verdict += f" ({row['timeouts']} timed out after {endpoint.timeout_s} s)"
         if row["problems"]:
             verdict = "INVALID: " + "; ".join(row["problems"])
         shown = name if row["connections"] == hello["connections"] \
@@ -334,25 +340,28 @@ def table(label: str, measured: dict, hello: dict) -> list[str]:
 # --------------------------------------------------------------------------- scaling
 
 def _median_ms(client, path: str, environ: dict, repeat: int,
-               max_seconds: float) -> tuple[float, int]:
-    """Median time of ``repeat`` requests (fewer, at least 5, if they take more than
-    ``max_seconds`` in all), after a few unmeasured ones; and how many were timed."""
+               max_seconds: float) -> tuple[float, float, int]:
+    """Median wall time and median CPU time of ``repeat`` requests (fewer, at least 5, if
+    they take more than ``max_seconds`` in all), after a few unmeasured ones; and how
+    many were timed. CPU time is the steadier figure on a busy machine."""
     for _ in range(3):
         response = client.get(path, environ_base=environ)
         if response.status_code != 200 or b'name="password"' in response.data:
             raise InvalidMeasurement(f"scaling check: {path} answered {response.status_code}"
                                      " or with the sign-in form")
     times: list[float] = []
+    cpu: list[float] = []
     deadline = time.perf_counter() + max_seconds
     while len(times) < repeat and (len(times) < 5 or time.perf_counter() < deadline):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         client.get(path, environ_base=environ)
         times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000, len(times)
+        cpu.append(time.process_time() - start_cpu)
+    return statistics.median(times) * 1000, statistics.median(cpu) * 1000, len(times)
 
 
 def in_process(url: str, facts: dataset.Facts, repeat: int,
-               max_seconds: float) -> tuple[dict[str, float], dict[str, int]]:
+               max_seconds: float) -> tuple[dict[str, float], dict[str, float], dict[str, int]]:
     """Median in-process time (ms) of the dashboard, course page and admin report."""
     from elearn import create_app
     from elearn.extensions import db
@@ -367,18 +376,19 @@ def in_process(url: str, facts: dataset.Facts, repeat: int,
         db.session.remove()
     environ = {"HTTP_USER_AGENT": agent, "REMOTE_ADDR": "127.0.0.1"}
     name = app.config["SESSION_COOKIE_NAME"]
-    timings, counts = {}, {}
+    timings, cpu, counts = {}, {}, {}
     for label, who, path in (("dashboard", learner, "/"),
                              ("course", learner, f"/courses/{facts.course_slug}"),
                              ("admin report", admin, "/admin/reports")):
         client = app.test_client()
         client.set_cookie(name, who.value)
-        median, counts[label] = _median_ms(client, path, environ, repeat, max_seconds)
-        timings[label] = round(median, 3)
+        median, median_cpu, counts[label] = _median_ms(client, path, environ, repeat,
+                                                        max_seconds)
+        timings[label], cpu[label] = round(median, 3), round(median_cpu, 3)
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
-    return timings, counts
+    return timings, cpu, counts
 
 
 def scaling(args, work: Path) -> dict:
@@ -390,24 +400,35 @@ def scaling(args, work: Path) -> dict:
         folder = work / f"scale-{label}"
         folder.mkdir()
         url = dataset.working_copy(path, folder)
-        ms, counts = in_process(url, facts, args.repeat, max_seconds=2 if args.smoke else 10)
-        measured[label] = {"size": facts.size, "ms": ms, "requests": counts}
-    ratios = {page: round(measured["large"]["ms"][page] / measured["small"]["ms"][page], 2)
-              for page in measured["small"]["ms"]}
-    return {**measured, "ratio": ratios, "budget": SCALE_BUDGET,
-            "pass": {page: ratio <= SCALE_BUDGET for page, ratio in ratios.items()}}
+        ms, cpu, counts = in_process(url, facts, args.repeat,
+                                     max_seconds=2 if args.smoke else 10)
+        measured[label] = {"size": facts.size, "ms": ms, "cpu_ms": cpu, "requests": counts}
+
+    def ratio(key: str) -> dict[str, float]:
+        return {page: round(measured["large"][key][page] / max(measured["small"][key][page],
+                                                                1e-6), 2)
+                for page in measured["small"][key]}
+
+    # The verdict uses CPU time: wall time on a shared 2-core machine swings by 2x
+    # between runs of the same page, CPU time by a few per cent.
+    cpu_ratios = ratio("cpu_ms")
+    return {**measured, "ratio": ratio("ms"), "cpu_ratio": cpu_ratios, "budget": SCALE_BUDGET,
+            "pass": {page: r <= SCALE_BUDGET for page, r in cpu_ratios.items()}}
 
 
 def scaling_table(scale: dict) -> list[str]:
     small, large = scale["small"]["size"], scale["large"]["size"]
-    lines = [f"\nscaling, in process on SQLite (median of up to {{n}} requests each): "
+    lines = [f"\nscaling, in process on SQLite (medians of up to {{n}} requests each): "
              f"{small['users']} users x {small['courses']} courses -> "
              f"{large['users']} users x {large['courses']} courses",
-             f"{'page':<26}{'small ms':>10}{'large ms':>10}{'ratio':>8}  budget"]
-    for page, ratio in scale["ratio"].items():
-        lines.append(f"{page:<26}{scale['small']['ms'][page]:>10.2f}"
-                     f"{scale['large']['ms'][page]:>10.2f}{ratio:>7.2f}x  <= {SCALE_BUDGET}x: "
-                     f"{'pass' if scale['pass'][page] else 'FAIL'}")
+             f"{'page':<26}{'CPU ms small':>13}{'large':>9}{'ratio':>8}  {'budget':<17}"
+             f"wall ms small/large, ratio"]
+    for page, ratio in scale["cpu_ratio"].items():
+        verdict = f"<= {SCALE_BUDGET}x: {'pass' if scale['pass'][page] else 'FAIL'}"
+        lines.append(f"{page:<26}{scale['small']['cpu_ms'][page]:>13.2f}"
+                     f"{scale['large']['cpu_ms'][page]:>9.2f}{ratio:>7.2f}x  {verdict:<17}"
+                     f"{scale['small']['ms'][page]:.2f}/{scale['large']['ms'][page]:.2f}"
+                     f", {scale['ratio'][page]:.2f}x")
     return lines
 
 
