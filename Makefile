@@ -8,7 +8,7 @@ PORT ?= 5000
 WORKERS ?= 2
 
 .PHONY: run test test-pg lint translations extract-messages install install-dev serve clean \
-	bench-peers bench-lighthouse
+	bench bench-peers bench-lighthouse wrk
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,14 +64,27 @@ test: install-dev
 test-pg: install-dev
 	ELEARN_TEST_DATABASE_URL=$${ELEARN_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/pytest $(PYTEST_ARGS)
 
-# elearn beside Kolibri (from PyPI, in its own venv under bench/.peers/, loopback
-# only, ping and discovery off): sign-in page and learner home data, same run.
-# wrk, the load generator, comes from Debian's packages when missing.
-bench-peers: install
+# wrk, the load generator of the benchmarks, comes from Debian's packages when missing.
+wrk:
 	@command -v wrk >/dev/null || { \
 	  if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && \
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+
+# Every budget of docs/performance.md: pages under load (wrk) beside a bare Flask
+# hello, on SQLite and, with ELEARN_BENCH_DATABASE_URL set, on PostgreSQL (see
+# bench/run.py; options in BENCH_ARGS, e.g. BENCH_ARGS="--seconds 5"); then the
+# exports, the staff import, certificate PDFs, and Lighthouse with bytes on the wire.
+bench: install wrk bench/node_modules/.installed
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(BIN)/python bench/export_100k.py
+	$(BIN)/python bench/import_10k.py
+	$(BIN)/python bench/pdf_certificates.py
+	$(BIN)/python -m bench.lighthouse
+
+# elearn beside Kolibri (from PyPI, in its own venv under bench/.peers/, loopback
+# only, ping and discovery off): sign-in page and learner home data, same run.
+bench-peers: install wrk
 	$(BIN)/python -m bench.peers $(BENCH_ARGS)
 
 lint: install-dev

@@ -24,6 +24,7 @@ WRK = "wrk"
 _SCRIPT = r"""
 local cookies = {}
 local bodies = {}
+local paths = {}
 local method = "%(method)s"
 local path = "%(path)s"
 local ctype = "%(ctype)s"
@@ -34,14 +35,23 @@ function init(args)
   if f then
     for line in f:lines() do
       if line ~= "" then
-        local tab = string.find(line, "\t", 1, true)
-        if tab then
-          table.insert(cookies, string.sub(line, 1, tab - 1))
-          table.insert(bodies, string.sub(line, tab + 1))
-        else
-          table.insert(cookies, line)
-          table.insert(bodies, "")
+        -- cookie, then optionally a tab and the body, then optionally a tab and the path
+        local fields = {}
+        local start = 1
+        while true do
+          local tab = string.find(line, "\t", start, true)
+          if not tab then
+            table.insert(fields, string.sub(line, start))
+            break
+          end
+          table.insert(fields, string.sub(line, start, tab - 1))
+          start = tab + 1
         end
+        table.insert(cookies, fields[1])
+        table.insert(bodies, fields[2] or "")
+        local own = fields[3] or ""
+        if own == "" then own = path end
+        table.insert(paths, own)
       end
     end
     f:close()
@@ -54,16 +64,18 @@ function request()
   local headers = {}
   headers["Accept-Encoding"] = "%(encoding)s"
   local body = nil
+  local target = path
   if #cookies > 0 then
     counter = counter + 1
     local i = (counter %% #cookies) + 1
     headers["Cookie"] = cookies[i]
+    target = paths[i]
     if method == "POST" then
       body = bodies[i]
       headers["Content-Type"] = ctype
     end
   end
-  return wrk.format(method, path, headers, body)
+  return wrk.format(method, target, headers, body)
 end
 
 function done(summary, latency, requests)
@@ -97,6 +109,8 @@ class Result:
     non2xx: int
     socket_errors: int
     bytes_per_response: float
+    #: Of the socket errors, requests that got no answer within the timeout.
+    timeouts: int = 0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -108,20 +122,25 @@ def available() -> bool:
 
 
 def measure(url: str, *, cookies: list[str] | None = None, bodies: list[str] | None = None,
-            method: str = "GET", content_type: str = "application/x-www-form-urlencoded",
+            paths: list[str] | None = None, method: str = "GET",
+            content_type: str = "application/x-www-form-urlencoded",
             connections: int = 50, threads: int = 2, seconds: float = 10,
             accept_encoding: str = "gzip, deflate, br", timeout_s: int = 5) -> Result:
     """Run wrk against ``url`` and return its figures.
 
     ``cookies`` are whole Cookie header values, used in turn; ``bodies`` (for a
     POST) are the request bodies, one per cookie (a CSRF token belongs to its
-    session). ``accept_encoding`` is sent on every request, as a browser does.
+    session). ``paths``, one per cookie, replace the path of ``url`` for that
+    cookie's requests (a quiz attempt belongs to one learner). ``accept_encoding``
+    is sent on every request, as a browser does.
     """
     if not available():
         raise RuntimeError("wrk is not installed (apt-get install -y wrk)")
     cookies = cookies or []
     if bodies is not None and len(bodies) != len(cookies):
         raise ValueError("bodies must pair with cookies one to one")
+    if paths is not None and len(paths) != len(cookies):
+        raise ValueError("paths must pair with cookies one to one")
     if any("\t" in c or "\n" in c for c in cookies):
         raise ValueError("a cookie value cannot hold a tab or a newline")
     base, _, rest = url.partition("://")
@@ -129,8 +148,11 @@ def measure(url: str, *, cookies: list[str] | None = None, bodies: list[str] | N
     path = "/" + (host_and_path[1] if len(host_and_path) > 1 else "")
     with tempfile.TemporaryDirectory(prefix="elearn-wrk-") as tmp:
         cookie_file = Path(tmp) / "cookies.tsv"
-        lines = [c if bodies is None else f"{c}\t{b}" for c, b in
-                 zip(cookies, bodies or [None] * len(cookies), strict=True)]
+        if any("\t" in v or "\n" in v for v in (bodies or []) + (paths or [])):
+            raise ValueError("a body or path cannot hold a tab or a newline")
+        lines = [c if bodies is None and paths is None else f"{c}\t{b or ''}\t{p or ''}"
+                 for c, b, p in zip(cookies, bodies or [None] * len(cookies),
+                                    paths or [None] * len(cookies), strict=True)]
         cookie_file.write_text("\n".join(lines) + "\n")
         script = Path(tmp) / "script.lua"
         script.write_text(_SCRIPT % {
@@ -155,4 +177,5 @@ def measure(url: str, *, cookies: list[str] | None = None, bodies: list[str] | N
         socket_errors=raw["connect_errors"] + raw["read_errors"] + raw["write_errors"]
         + raw["timeouts"],
         bytes_per_response=round(raw["bytes"] / requests, 1) if requests else 0.0,
+        timeouts=raw["timeouts"],
     )
