@@ -35,7 +35,6 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -48,7 +47,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import loadgen, results
-from bench.server import ROOT, free_port, serve
+from bench.server import ROOT, free_port, serve, stop_process_group
 
 KOLIBRI_VERSION = "0.19.5"
 PEERS = ROOT / "bench" / ".peers"
@@ -287,14 +286,7 @@ def run_kolibri(start_timeout: float = 180) -> Iterator[dict]:
                          "default options, SQLite",
                "cherrypy_thread_pool": _thread_pool(), "log": str(log)}
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_process_group(process, timeout=30)
 
 
 def kolibri_learner(base: str, username: str) -> dict:

@@ -50,6 +50,19 @@ class Server:
         return sizes
 
 
+def stop_process_group(process: subprocess.Popen, *, timeout: float) -> None:
+    """SIGTERM the process group ``process`` leads (started with a new session), then
+    SIGKILL it if it has not ended within ``timeout`` seconds."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
 @contextlib.contextmanager
 def serve(app: str = "wsgi:app", *, env: dict[str, str] | None = None, workers: int = 2,
           cwd: Path = ROOT, log: Path | None = None, ready_path: str = "/",
@@ -79,13 +92,6 @@ def serve(app: str = "wsgi:app", *, env: dict[str, str] | None = None, workers: 
             time.sleep(0.1)
         yield server
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_process_group(process, timeout=15)
         if log:
             out.close()
