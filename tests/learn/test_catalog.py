@@ -48,6 +48,10 @@ def test_catalog_filters_by_competency_and_searches_titles(app, learner):
     assert "Literasi Digital" in html and "Manajemen Proyek" not in html
     html = learner.client.get("/courses?q=100%25").get_data(as_text=True)
     assert "Tidak ada kursus yang cocok" in html
+    # LIKE's wildcards and the escape character itself are searched as typed.
+    for typed in ("%25", "_", "%2F", "%2F%25"):
+        html = learner.client.get(f"/courses?q={typed}").get_data(as_text=True)
+        assert "Tidak ada kursus yang cocok" in html, typed
 
 
 def test_catalog_is_paginated(app, learner):
