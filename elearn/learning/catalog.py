@@ -26,6 +26,7 @@ from ..models import (
     ModuleProgress,
     User,
 )
+from ..people.directory import escape_like
 from .completion import jp_in_year
 from .progress import CourseProgress, covers_bound, person_params
 
@@ -49,10 +50,6 @@ class CatalogEntry:
     minutes: int
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
-
-
 @cache
 def _catalog_statements(admin: bool, competency: bool, search: bool):
     """The count and the page query of the catalog for one shape of filter."""
@@ -60,7 +57,7 @@ def _catalog_statements(admin: bool, competency: bool, search: bool):
     if competency:
         where.append(Course.competency == sa.bindparam("competency"))
     if search:
-        where.append(sa.func.lower(Course.title).like(sa.bindparam("pattern"), escape="/"))
+        where.append(sa.func.lower(Course.title).like(sa.bindparam("pattern"), escape="\\"))
     count = sa.select(sa.func.count()).select_from(Course).where(*where)
     published = Module.for_learners_condition()
     modules = (sa.select(sa.func.count()).select_from(Module)
@@ -82,7 +79,7 @@ def catalog_page(user: User, *, competency: str = "", q: str = "", page: int = 1
     minutes: a count, then the page (the module figures for its courses only)."""
     count, rows_of_page = _catalog_statements(user.role == "admin", bool(competency), bool(q))
     params = {**person_params(user), "competency": competency,
-              "pattern": f"%{_escape_like(q.lower())}%"}
+              "pattern": f"%{escape_like(q.lower())}%"}
     total = db.session.scalar(count, params)
     result = Page(page=max(1, page), per_page=per_page, total=total)
     rows = db.session.execute(rows_of_page, {

@@ -49,7 +49,7 @@ def test_catalog_filters_by_competency_and_searches_titles(app, learner):
     html = learner.client.get("/courses?q=100%25").get_data(as_text=True)
     assert "Tidak ada kursus yang cocok" in html
     # LIKE's wildcards and the escape character itself are searched as typed.
-    for typed in ("%25", "_", "%2F", "%2F%25"):
+    for typed in ("%25", "_", "%2F", "%2F%25", "%5C", "%5C%25"):
         html = learner.client.get(f"/courses?q={typed}").get_data(as_text=True)
         assert "Tidak ada kursus yang cocok" in html, typed
 
