@@ -23,18 +23,11 @@ def published_modules(course: Course) -> list[Module]:
     return [m for m in course.modules if m.for_learners]
 
 
-def covers(user: User):
-    """SQL condition: the assignment names the user, or the user's unit."""
-    conditions = [Assignment.user_id == user.id]
-    if user.unit_id is not None:
-        conditions.append(Assignment.unit_id == user.unit_id)
-    return sa.or_(*conditions)
-
-
 def covers_bound():
-    """``covers`` for a statement built once: the user comes as the bind parameters
-    ``user_id`` and ``unit_id`` (see ``person_params``); a user without a unit binds
-    NULL, which equals nothing."""
+    """SQL condition: the assignment names the person, or the person's unit. The
+    person comes as the bind parameters ``user_id`` and ``unit_id`` (see
+    ``person_params``), so statements using it can be built once; a person without a
+    unit binds NULL, which equals nothing."""
     return ((Assignment.user_id == sa.bindparam("user_id", type_=sa.Integer))
             | (Assignment.unit_id == sa.bindparam("unit_id", type_=sa.Integer)))
 
@@ -45,8 +38,8 @@ def person_params(user: User) -> dict[str, int | None]:
 
 
 def is_assigned(user: User, course: Course) -> bool:
-    stmt = sa.select(Assignment.id).where(Assignment.course_id == course.id, covers(user))
-    return db.session.scalar(stmt.limit(1)) is not None
+    stmt = sa.select(Assignment.id).where(Assignment.course_id == course.id, covers_bound())
+    return db.session.scalar(stmt.limit(1), person_params(user)) is not None
 
 
 def may_enrol(user: User, course: Course, *, assigned: bool | None = None) -> bool:
