@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask import url_for
 
 from elearn.certificates.issue import CertificateSettings
 from elearn.courses.store import save_course
@@ -155,3 +156,20 @@ def test_the_current_certificate_condition_is_written_into_the_sql_not_bound(app
     assert any("certificates.status != 'replaced'" in s for s in seen), seen
     for statement in seen:
         assert not re.search(r"certificates\.status (!=|<>) (\?|%\(|\$)", statement), statement
+
+
+def test_course_and_module_links_built_from_one_base_url_are_the_routes_urls(app, learners):
+    """The catalog, dashboard, course and lesson pages write course and module links as
+    the course list's URL plus the slugs (no url_for per row): each is the route's own
+    URL and opens its page."""
+    __, large = learners
+    with app.test_request_context():
+        expected = {url_for("learn.course", slug="besar"),
+                    url_for("learn.module", slug="besar", module_slug="materi-2")}
+    seen = set()
+    for path in _pages("besar", "materi-7").values():
+        html = large.client.get(path).get_data(as_text=True)
+        seen |= set(re.findall(r'href="(/courses/[a-z0-9-]+(?:/[a-z0-9-]+)?)"', html))
+    assert expected <= seen, sorted(seen)
+    for link in sorted(seen):
+        assert large.client.get(link).status_code == 200, link
