@@ -14,7 +14,6 @@ from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_context
 from markupsafe import Markup
 
-from .auth.forms import EmptyForm
 from .compression import init_compression
 from .i18n import LANGUAGES
 from .vocabulary import audit_target, certificate_competency, choices, label
@@ -216,6 +215,5 @@ def init_web(app: Flask) -> None:
             "languages": LANGUAGES,
             "current_locale": str(get_locale() or app.config["DEFAULT_LOCALE"]),
             "agency_name": app.config["AGENCY_NAME"],
-            "button_form": EmptyForm,
             "vocabulary_choices": vocabulary_choices,
         }
