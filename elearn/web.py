@@ -6,7 +6,7 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Flask, g, request, session, url_for
+from flask import Flask, current_app, g, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import format_decimal, format_percent, get_locale, gettext, ngettext
 from flask_login import current_user
@@ -47,15 +47,48 @@ def static_url(filename: str) -> str:
     which restarts the processes: the digest is read once per process, except
     while templates auto-reload (debug), where it follows each change.
     """
-    from flask import current_app
-
     folder = current_app.static_folder
     if current_app.jinja_env.auto_reload:
         path = Path(folder) / filename
         version = _file_digest(str(path), path.stat().st_mtime_ns)
-    else:
-        version = _static_version(folder, filename)
-    return url_for("static", filename=filename, v=version)
+        return url_for("static", filename=filename, v=version)
+    return _memo_url("static", filename=filename, v=_static_version(folder, filename))
+
+
+#: At most this many built URLs are remembered per process (then it starts over).
+URL_MEMO_SIZE = 4096
+_url_memo: dict[tuple, str] = {}
+
+
+def _memo_url(endpoint: str, /, **values) -> str:
+    """``url_for`` for templates, remembered per process.
+
+    A URL is a function of the endpoint, its values and the application's root
+    path (the routes never change while a process runs, and the app registers no
+    URL defaults or preprocessors; with some, nothing would be remembered), so a
+    page's links are built once instead of on every view; a layout builds a dozen.
+    Blueprint-relative endpoints (``.x``), the ``_external``/``_anchor``/...
+    options and unhashable values go to ``url_for`` itself. The key has each
+    value's type: 1 and True make different URLs but hash alike.
+    """
+    if endpoint[:1] == "." or any(key[:1] == "_" for key in values):
+        return url_for(endpoint, **values)
+    key = (request.script_root, endpoint,
+           *((name, type(value), value) for name, value in values.items()))
+    try:
+        return _url_memo[key]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable value (a list of ids)
+        return url_for(endpoint, **values)
+    url = url_for(endpoint, **values)
+    app = current_app
+    if app.url_default_functions or app.url_value_preprocessors:
+        return url  # URL defaults could depend on the request: build every time
+    if len(_url_memo) >= URL_MEMO_SIZE:
+        _url_memo.clear()
+    _url_memo[key] = url
+    return url
 
 
 #: Public pages that still show a person's name (certificate verification).
@@ -204,6 +237,7 @@ def init_web(app: Flask) -> None:
     # {{ number(n) }}: a count in the page's language ("1.234" in Indonesian).
     app.add_template_global(format_decimal, "number")
     app.add_template_global(csrf_field, "csrf_field")
+    app.add_template_global(_memo_url, "url_for")
     app.add_template_filter(certificate_competency, "certificate_competency")
 
     @app.context_processor

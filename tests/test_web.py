@@ -110,3 +110,46 @@ def test_css_and_js_leave_out_document_only_and_redundant_headers(client):
                 assert document_only == (True, True), url
             else:
                 assert document_only == (False, False), url
+
+
+def test_templates_remember_urls_exactly_as_url_for_builds_them(app):
+    """The layout's links come from a per-process memo (web._memo_url): each answer is
+    what url_for gives, values of different types stay apart, a different root path
+    gets its own URLs, and what cannot be remembered is still built."""
+    from flask import url_for
+
+    from elearn import web
+
+    web._url_memo.clear()
+    cases = [("main.dashboard", {}), ("learn.course", {"slug": "a-b"}),
+             ("admin.users", {"page": 2}), ("admin.users", {"page": True}),
+             ("learn.catalog_view", {"q": "ä&x y"})]
+    with app.test_request_context("/"):
+        for endpoint, values in cases:
+            assert web._memo_url(endpoint, **values) == url_for(endpoint, **values)
+            assert web._memo_url(endpoint, **values) == url_for(endpoint, **values)
+        assert web._memo_url("admin.users", page=1) != web._memo_url("admin.users", page=True)
+        remembered = len(web._url_memo)
+        assert remembered == len(cases) + 1
+        # Options and unhashable values are not remembered, and still right.
+        assert web._memo_url("main.dashboard", _anchor="x") == url_for("main.dashboard",
+                                                                       _anchor="x")
+        assert web._memo_url("admin.users", unit=["a", "b"]) == url_for("admin.users",
+                                                                        unit=["a", "b"])
+        assert len(web._url_memo) == remembered
+    with app.test_request_context("/", base_url="http://localhost/elearn"):
+        assert url_for("main.dashboard") == "/elearn/"
+        assert web._memo_url("main.dashboard") == "/elearn/"
+    with app.test_request_context("/"):
+        assert web._memo_url("main.dashboard") == "/"
+
+
+def test_url_memo_starts_over_when_full(app, monkeypatch):
+    from elearn import web
+
+    web._url_memo.clear()
+    monkeypatch.setattr(web, "URL_MEMO_SIZE", 3)
+    with app.test_request_context("/"):
+        for n in range(1, 8):
+            assert web._memo_url("admin.users", page=n) == f"/admin/users?page={n}"
+            assert len(web._url_memo) <= 3
