@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased, defer
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..models import (
@@ -118,14 +119,34 @@ class Page:
         return self.page + 1
 
 
+class BoardCourse(NamedTuple):
+    id: int
+    slug: str
+    title: str
+
+
+class BoardCompletion(NamedTuple):
+    completed_at: datetime
+    jp: int
+
+
+class BoardCertificate(NamedTuple):
+    code: str
+    number: str
+    status: str
+
+
 @dataclass
 class DashboardCourse:
-    course: Course
+    """One card of the dashboard. Its parts are the columns the page shows, not
+    mapped objects: building a dozen entities per card cost more than the query."""
+
+    course: BoardCourse
     progress: CourseProgress
     continue_slug: str | None = None
-    completion: CourseCompletion | None = None
+    completion: BoardCompletion | None = None
     due_date: date | None = None
-    certificate: Certificate | None = None
+    certificate: BoardCertificate | None = None
 
 
 @dataclass
@@ -141,10 +162,10 @@ class Dashboard:
 @cache
 def _board_statement():
     """One row per published course the person (bound as in ``covers_bound``) is
-    enrolled in or assigned: the course, their enrolment, completion and current
-    certificate, the slug of the module to continue with, the published modules and
-    those completed, the nearest due date and whether it is assigned. Enrolled courses
-    come first, most recently opened first."""
+    enrolled in or assigned: the course, whether they are enrolled, their completion
+    and current certificate, the slug of the module to continue with, the published
+    modules and those completed, the nearest due date and whether it is assigned.
+    Enrolled courses come first, most recently opened first."""
     user_id = sa.bindparam("user_id", type_=sa.Integer)
 
     def theirs(model):
@@ -162,13 +183,14 @@ def _board_statement():
     last = aliased(Module)
     mine = sa.union(sa.select(Enrollment.course_id).where(Enrollment.user_id == user_id),
                     sa.select(Assignment.course_id).where(covers_bound()))
-    return (sa.select(Course, Enrollment, CourseCompletion, Certificate, last.slug,
-                      total, done, due, assigned)
+    return (sa.select(Course.id, Course.slug, Course.title, Enrollment.id,
+                      CourseCompletion.id, CourseCompletion.completed_at, CourseCompletion.jp,
+                      Certificate.id, Certificate.code, Certificate.number, Certificate.status,
+                      last.slug, total, done, due, assigned)
             .outerjoin(Enrollment, theirs(Enrollment))
             .outerjoin(CourseCompletion, theirs(CourseCompletion))
             .outerjoin(Certificate, theirs(Certificate) & Certificate.current())
             .outerjoin(last, last.id == Enrollment.last_module_id)
-            .options(defer(Course.source), defer(Course.description_html))
             .where(Course.status == "published", Course.id.in_(mine))
             .order_by(Enrollment.last_opened_at.desc().nulls_last(),
                       Enrollment.enrolled_at.desc().nulls_last(), Course.id))
@@ -185,13 +207,18 @@ def dashboard(user: User, tz: str) -> Dashboard:
     board = Dashboard(year=today.year, today=today,
                       jp_this_year=jp_in_year(user, today.year, tz))
     assigned_items = []
-    for course, enrollment, completion, certificate, continue_slug, total, done, due, \
-            assigned in _board_rows(user):
+    for (course_id, slug, title, enrollment_id, completion_id, completed_at, jp,
+         certificate_id, code, number, status, continue_slug, total, done, due,
+         assigned) in _board_rows(user):
+        course = BoardCourse(course_id, slug, title)
         progress = CourseProgress(done, total)
-        if enrollment is not None:
-            item = DashboardCourse(course, progress, continue_slug=continue_slug,
-                                   completion=completion, due_date=due,
-                                   certificate=certificate)
+        completion = (BoardCompletion(completed_at, jp) if completion_id is not None
+                      else None)
+        if enrollment_id is not None:
+            item = DashboardCourse(
+                course, progress, continue_slug=continue_slug, completion=completion,
+                due_date=due, certificate=(BoardCertificate(code, number, status)
+                                           if certificate_id is not None else None))
             (board.completed if completion else board.in_progress).append(item)
         if assigned and completion is None:
             assigned_items.append(DashboardCourse(course, progress, due_date=due))
