@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from ..extensions import db
+from ..extensions import read_columns
 from ..models import (
     Assignment,
     Certificate,
@@ -81,9 +81,9 @@ def catalog_page(user: User, *, competency: str = "", q: str = "", page: int = 1
     count, rows_of_page = _catalog_statements(user.role == "admin", bool(competency), bool(q))
     params = {**person_params(user), "competency": competency,
               "pattern": f"%{escape_like(q.lower())}%"}
-    total = db.session.scalar(count, params)
+    total = read_columns(count, params).scalar()
     result = Page(page=max(1, page), per_page=per_page, total=total)
-    rows = db.session.execute(rows_of_page, {
+    rows = read_columns(rows_of_page, {
         **params, "limit": per_page, "offset": (result.page - 1) * per_page}).all()
     result.items = [CatalogEntry(row, row[-2], row[-1]) for row in rows]
     return result
@@ -197,7 +197,7 @@ def _board_statement():
 
 
 def _board_rows(user: User):
-    return db.session.execute(_board_statement(), person_params(user)).all()
+    return read_columns(_board_statement(), person_params(user)).all()
 
 
 def dashboard(user: User, tz: str) -> Dashboard:
