@@ -22,7 +22,7 @@ from babel.messages.pofile import read_po
 from flask import Flask, current_app, g, has_request_context, session
 from flask_babel import Babel, get_translations
 from flask_login import current_user
-from jinja2 import pass_context
+from jinja2 import pass_eval_context
 from markupsafe import Markup
 
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
@@ -116,25 +116,32 @@ def init_i18n(app: Flask, babel: Babel) -> None:
                                  ngettext=template_ngettext)
 
 
-@pass_context
-def template_gettext(context, string: str, /, **variables) -> str:
+@pass_eval_context
+def template_gettext(eval_ctx, string: str, /, **variables) -> str:
     """Jinja's new-style ``gettext`` (escaped, %-formatted with keyword arguments),
     with one shortcut: a translation without ``%`` and no arguments is returned as
-    it is, where Jinja formats it with an empty mapping all the same."""
+    it is, where Jinja formats it with an empty mapping all the same.
+
+    It takes the evaluation context (only its autoescape setting matters), not the
+    template context Jinja's own callables take: called inside a loop or a block
+    with its own variables, a context-taking function gets a fresh copy of the
+    whole context on every call, which cost more than the translation itself.
+    (A call is never folded at compile time, so the language stays the request's.)"""
     text = request_translations().ugettext(string)
-    if context.eval_ctx.autoescape:
+    if eval_ctx.autoescape:
         text = Markup(text)  # noqa: S704 - a translation from the platform's catalog
     if variables or "%" in text:
         return text % variables
     return text
 
 
-@pass_context
-def template_ngettext(context, singular: str, plural: str, num: int, /, **variables) -> str:
+@pass_eval_context
+def template_ngettext(eval_ctx, singular: str, plural: str, num: int, /,
+                      **variables) -> str:
     """Jinja's new-style ``ngettext``: ``num`` is also available as ``%(num)d``."""
     variables.setdefault("num", num)
     text = request_translations().ungettext(singular, plural, num)
-    if context.eval_ctx.autoescape:
+    if eval_ctx.autoescape:
         text = Markup(text)  # noqa: S704 - a translation from the platform's catalog
     return text % variables
 
@@ -154,3 +161,9 @@ def request_translations():
         state.elearn_translations = (getattr(state, "babel_locale", None), translations)
     return translations
 
+
+
+def translate(string: str) -> str:
+    """Flask-Babel's ``gettext`` without variables, through the request's remembered
+    catalogs (a catalog page translates a label on every card)."""
+    return request_translations().ugettext(string)

@@ -9,14 +9,14 @@ from pathlib import Path
 from babel.numbers import parse_pattern
 from flask import Flask, current_app, g, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
-from flask_babel import format_decimal, format_percent, get_locale, gettext, ngettext
+from flask_babel import format_decimal, format_percent, get_locale, ngettext
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_context
 from markupsafe import Markup
 
 from .compression import init_compression
-from .i18n import LANGUAGES
+from .i18n import LANGUAGES, translate
 from .vocabulary import audit_target, certificate_competency, choices, label
 
 ONE_YEAR = 365 * 24 * 3600
@@ -180,14 +180,14 @@ def percent_format(value: float | None) -> str:
 @pass_context  # never folded at compile time: the language is the request's
 def vocabulary_label(context, value: str, vocabulary: str) -> str:
     """``{{ course.level|label('level') }}``: a vocabulary value in the page's language."""
-    return label(value, vocabulary, gettext)
+    return label(value, vocabulary, translate)
 
 
 @pass_context
 def audit_target_text(context, target: str, names: dict[str, str] | None = None) -> str:
     """``{{ entry.target|audit_target(names) }}``: what an audit entry is about, readable
     (``names``: course slug or ``"user NIP"`` -> its title or name)."""
-    return audit_target(target, gettext, names)
+    return audit_target(target, translate, names)
 
 
 def csrf_field() -> Markup:
@@ -198,7 +198,7 @@ def csrf_field() -> Markup:
 
 def vocabulary_choices(vocabulary: str) -> list[tuple[str, str]]:
     """``{% for value, text in vocabulary_choices('role') %}``: the options of a filter."""
-    return choices(vocabulary, gettext)
+    return choices(vocabulary, translate)
 
 
 def init_web(app: Flask) -> None:
