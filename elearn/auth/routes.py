@@ -37,10 +37,10 @@ def login():
     """Sign-in form; NIP or email plus password."""
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
-    form = LoginForm()
     if request.method == "POST":
-        return _attempt_sign_in(form)
-    return render_template("auth/login.html", form=form)
+        return _attempt_sign_in(LoginForm())
+    # Showing the form needs no form object: the template writes the empty fields.
+    return render_template("auth/login.html", form=None)
 
 
 # The limit sits on the attempt, not on the page: showing the form checks nothing.
