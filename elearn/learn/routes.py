@@ -26,10 +26,12 @@ from ..web import ONE_YEAR
 from . import bp
 
 
-def view_for_learner(slug: str, module_slug: str | None = None) -> course_view.CourseView:
+def view_for_learner(slug: str, module_slug: str | None = None, *,
+                     light: bool = False) -> course_view.CourseView:
     """The course and this user's state in it if they may see it: published (and
-    assigned, if restricted) or editable; else a 404. Two queries (see course_view)."""
-    view = course_view.load_course_view(current_user, slug, module_slug)
+    assigned, if restricted) or editable; else a 404. Two queries (see course_view;
+    ``light``: the outline as plain rows)."""
+    view = course_view.load_course_view(current_user, slug, module_slug, light=light)
     if view is None:
         abort(404)
     if can_edit_course(current_user, view.course):
@@ -45,13 +47,15 @@ def course_for_learner(slug: str, module_slug: str | None = None) -> Course:
     return view_for_learner(slug, module_slug).course
 
 
-def _modules_for(course: Course) -> list[Module]:
-    if can_edit_course(current_user, course) and course.status == "draft":
-        return course.active_modules
-    return progress.published_modules(course)
+def _outline_for(view: course_view.CourseView, can_edit: bool) -> list[course_view.OutlineModule]:
+    """The modules a page lists: the published ones, or for the instructors of a draft
+    course every module not retired (as ``course.active_modules``)."""
+    if can_edit and view.course.status == "draft":
+        return [m for m in view.outline if m.retired_at is None]
+    return [m for m in view.outline if m.for_learners]
 
 
-def find_module(module_slug: str, modules: list[Module]) -> tuple[int, Module]:
+def find_module(module_slug: str, modules: list) -> tuple[int, Module]:
     """The module named in the address and its index among ``modules``, or a 404."""
     for index, module in enumerate(modules):
         if module.slug == module_slug:
@@ -110,16 +114,19 @@ def course(slug):
                                modules=progress.published_modules(public),
                                page_url=current_app.config["PUBLIC_URL"].rstrip("/")
                                + url_for("learn.course", slug=slug))
-    view = view_for_learner(slug)
-    course = view.course
-    modules = _modules_for(course)
-    states = view.progress
+    view = view_for_learner(slug, light=True)
+    course, enrollment = view.course, view.enrollment
+    can_edit = can_edit_course(current_user, course)
+    modules = _outline_for(view, can_edit)
+    states = view.states
     done = sum(1 for m in modules if states.get(m.id) and states[m.id].completed_at)
+    last = enrollment.last_module_id if enrollment is not None else None
     return render_template(
         "learn/course.html", course=course, modules=modules, states=states,
-        enrollment=view.enrollment, percent=round(100 * done / len(modules)) if modules else 0,
+        enrollment=enrollment, percent=round(100 * done / len(modules)) if modules else 0,
         done=done, completion=view.completion, certificate=view.certificate,
-        can_edit=can_edit_course(current_user, course))
+        continue_module=next((m for m in view.outline if m.id == last), None),
+        can_edit=can_edit)
 
 
 @bp.route("/courses/<slug>/enrol", methods=["POST"])
@@ -153,21 +160,24 @@ def module(slug, module_slug):
     image or other subresource pointing at it) is remembered as the place to
     continue and starts the reading time; a repeat view writes nothing.
     """
-    view = view_for_learner(slug, module_slug)
+    view = view_for_learner(slug, module_slug, light=True)
     course, enrollment = view.course, view.enrollment
-    modules = _modules_for(course)
-    index, module = find_module(module_slug, modules)
+    can_edit = can_edit_course(current_user, course)
+    modules = _outline_for(view, can_edit)
+    index, __ = find_module(module_slug, modules)
+    module = view.module  # the same module, loaded whole
     row = None
-    done = view.progress if enrollment is not None else {}
+    done = view.states if enrollment is not None else {}
     if (enrollment is not None and course.status == "published"
             and module.status == "published"):
-        row = done.get(module.id)
+        row = view.row
         if _is_page_navigation():
             row = progress.open_module(current_user, module, enrollment, row)
             db.session.commit()
     context = {}
     if module.kind == "quiz":
-        context = _quiz_state(course, module, view.progress)
+        context = _quiz_state(course, module, view.states,
+                              [m for m in view.outline if m.for_learners])
     return render_template(
         "learn/module.html", course=course, module=module, row=row, modules=modules,
         done_ids={i for i, p in done.items() if p.completed_at is not None},
@@ -175,10 +185,10 @@ def module(slug, module_slug):
         next=modules[index + 1] if index + 1 < len(modules) else None,
         position=index + 1, total=len(modules), enrollment=enrollment,
         wait=progress.reading_time_left(course, module, row),
-        can_edit=can_edit_course(current_user, course), **context)
+        can_edit=can_edit, **context)
 
 
-def _quiz_state(course: Course, module: Module, done: dict) -> dict:
+def _quiz_state(course: Course, module: Module, done: dict, published: list) -> dict:
     """What the quiz box on the module page needs: attempts, rules, what is still closed."""
     attempts = quiz.attempts_of(current_user, module)
     open_attempt = next((a for a in attempts if a.submitted_at is None), None)
@@ -194,7 +204,8 @@ def _quiz_state(course: Course, module: Module, done: dict) -> dict:
             "open_attempt": open_attempt,
             "attempts_left": quiz.attempts_left(module, attempts),
             "passed_quiz": quiz.has_passed(attempts),
-            "lessons_open": quiz.lessons_still_open(current_user, course, module, done),
+            "lessons_open": quiz.lessons_still_open(current_user, course, module, done,
+                                                    modules=published),
             "next_attempt_at": quiz.next_attempt_at(module, attempts),
             "asked": sum(draw.values()) if draw else len(module.quiz["questions"])}
 

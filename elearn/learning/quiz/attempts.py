@@ -46,14 +46,17 @@ def has_passed(attempts: list[QuizAttempt]) -> bool:
 
 
 def lessons_still_open(user: User, course: Course, module: Module,
-                       progress: dict[int, ModuleProgress] | None = None) -> list[Module]:
+                       progress: dict[int, ModuleProgress] | None = None, *,
+                       modules: list | None = None) -> list[Module]:
     """The published lessons before this quiz that the learner has not completed yet.
 
-    ``progress``: the learner's progress rows by module id, if the caller has them."""
+    ``progress``: the learner's progress (anything with ``completed_at``) by module id,
+    if the caller has it; ``modules``: the course's published modules, if the caller
+    has them (mapped modules or outline rows: id, kind, position)."""
     if not module.require_lessons:
         return []
-    lessons = [m for m in published_modules(course)
-               if m.kind == "lesson" and m.position < module.position]
+    published = published_modules(course) if modules is None else modules
+    lessons = [m for m in published if m.kind == "lesson" and m.position < module.position]
     done = progress_map(user, lessons) if progress is None else progress
     return [m for m in lessons if done.get(m.id) is None or done[m.id].completed_at is None]
 
