@@ -149,9 +149,15 @@ def template_ngettext(eval_ctx, singular: str, plural: str, num: int, /,
 def request_translations():
     """Flask-Babel's ``get_translations()``, remembered in its own per-request state
     for as long as the request's locale stays the same object (``refresh`` and
-    ``force_locale`` replace it, and the next call looks the catalogs up again)."""
-    state = getattr(g, "_flask_babel", None) if g else None
-    if state is not None:
+    ``force_locale`` replace it, and the next call looks the catalogs up again).
+
+    A page calls this for every string it translates: the remembered answer costs
+    one look at ``g`` (a context-local proxy: each access has a price)."""
+    try:
+        state = g._flask_babel
+    except (AttributeError, RuntimeError):  # no state yet, or outside a request
+        state = None
+    else:
         memo = getattr(state, "elearn_translations", None)
         if memo is not None and memo[0] is getattr(state, "babel_locale", None):
             return memo[1]
@@ -160,7 +166,6 @@ def request_translations():
     if state is not None:
         state.elearn_translations = (getattr(state, "babel_locale", None), translations)
     return translations
-
 
 
 def translate(string: str) -> str:
