@@ -15,7 +15,10 @@ each cell's ``version`` *before* recomputing it, and stores the figures with
 committed after the version was read has changed ``version``, so the update
 matches nothing and the cell stays stale; a writer that bumps it later makes it
 stale again; a writer still uncommitted holds the cell's row lock (PostgreSQL)
-or the write lock (SQLite), so the update waits and then sees its bump.
+or the write lock (SQLite), so the update waits and then sees its bump. The
+cell is marked fresh only with the version read *before* the recompute (never
+``fresh_version = version``), so even a lost race leaves it stale; the
+``WHERE`` also keeps a slower reader from overwriting a newer reader's figures.
 
 The figures are exactly those of ``queries._figures_by`` (same definitions and
 rounding): the average score is the sum of the per-enrolment scores over their
@@ -125,11 +128,10 @@ def rebuild(connection: sa.Connection) -> int:
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql("LOCK TABLE report_cells IN EXCLUSIVE MODE")
     connection.execute(sa.delete(_cells))
-    result = connection.execute(sa.insert(_cells).from_select(
+    connection.execute(sa.insert(_cells).from_select(
         ["course_id", "unit_key", "enrolled", "completed", "scored", "score_sum"],
         cell_figures_select()))
-    connection.execute(sa.update(_cells).values(version=1, fresh_version=1))
-    return result.rowcount
+    return connection.execute(sa.update(_cells).values(version=1, fresh_version=1)).rowcount
 
 
 def _score(total: dict) -> float | None:
