@@ -225,7 +225,6 @@ def build(size: Size) -> Facts:
     from elearn.courses.store import save_course
     from elearn.extensions import db
     from elearn.learning.quiz.attempts import _layout
-    from elearn.reporting import cell_triggers, report_cells
     from elearn.models import (
         Assignment,
         Certificate,
@@ -239,6 +238,7 @@ def build(size: Size) -> Facts:
         Unit,
         User,
     )
+    from elearn.reporting import cell_triggers, report_cells
 
     started = time.perf_counter()
     samples = _samples()
