@@ -305,3 +305,54 @@ def test_a_writer_holding_the_cell_makes_the_recompute_wait_and_stay_stale(app, 
             ReportCell.version != ReportCell.fresh_version)) == 1
         assert_cells_match("after the concurrent write")
         assert {c.slug: c.enrolled for c in cell_overview()[0]}["pelayanan-publik"] == 2
+
+
+def _stale_count() -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(ReportCell).where(
+        ReportCell.version != ReportCell.fresh_version))
+
+
+def test_the_rebuild_command_recomputes_every_cell(app, runner, english_cli):
+    with app.app_context():
+        ids = _setup()
+        complete_course(ids["users"][1], ids["courses"][0])
+        progress.enrol(db.session.get(User, ids["users"][0]), db.session.get(
+            Course, ids["courses"][1]))
+        db.session.commit()
+        db.session.execute(sa.update(ReportCell).values(enrolled=0, version=5))
+        db.session.commit()
+    result = runner.invoke(args=["reports", "rebuild-cells"])
+    assert result.exit_code == 0, result.output
+    assert result.output == "Rebuilt 2 report cells.\n"
+    with app.app_context():
+        assert _stale_count() == 0
+        assert cell_overview() == full_overview()
+
+
+def test_the_migration_sums_existing_data_into_fresh_cells(app):
+    from flask_migrate import downgrade, upgrade
+
+    with app.app_context():
+        ids = _setup()
+        complete_course(ids["users"][1], ids["courses"][0])
+        complete_course(ids["users"][4], ids["courses"][1])  # no unit
+        take_quiz(db.session.get(User, ids["users"][2]), db.session.get(Course, ids["courses"][0]),
+                  right={1})
+        db.session.commit()
+        expected = full_overview()
+        db.session.remove()
+        downgrade(revision="0009")
+        try:
+            assert "report_cells" not in sa.inspect(db.engine).get_table_names()
+        finally:
+            upgrade()
+        assert _stale_count() == 0
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ReportCell)) == 3
+        with recorded_sql(app) as statements:
+            assert cell_overview() == expected
+        assert statements.writes == []
+        # The triggers are back: a new write marks its cell stale.
+        progress.enrol(db.session.get(User, ids["users"][7]), db.session.get(
+            Course, ids["courses"][0]))
+        db.session.commit()
+        assert _stale_count() == 1
