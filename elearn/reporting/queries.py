@@ -363,7 +363,8 @@ class ReportsOverview:
 def reports_overview(tz: str = DEFAULT_TZ) -> ReportsOverview:
     """Everything the reports page lists, for all years: the figures summed from the
     maintained cells (``report_cells``), equal to ``course_report()`` and
-    ``unit_report()`` but read at a cost that does not grow with the learners."""
+    ``unit_report()`` but read at a cost that does not grow with the learners. Stale
+    cells are recomputed and written: the caller commits."""
     by_course, by_unit = report_cells.figures_by_course_and_unit()
     return ReportsOverview(
         courses=_course_rows(by_course), units=_unit_rows(by_unit),

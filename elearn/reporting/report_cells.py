@@ -79,9 +79,8 @@ def refresh() -> dict[tuple[int, int], dict]:
     """Every cell's figures by (course_id, unit_key), the stale ones recomputed first.
 
     One statement when nothing is stale. Otherwise one query recomputes the stale
-    cells, they are stored (an emptied cell is removed) under the handshake in the
-    module docstring, and the transaction is committed: the cells are a cache that
-    any later view may use.
+    cells and they are stored (an emptied cell is removed) under the handshake in
+    the module docstring; the caller commits them, for any later view to read.
     """
     cells, stale = {}, {}
     for course_id, unit_key, version, fresh_version, *figures in db.session.execute(
@@ -114,7 +113,6 @@ def _recompute(stale: dict[tuple[int, int], int]) -> dict[tuple[int, int], dict]
                 **{f: sa.bindparam(f"new_{f}") for f in FIGURES}), stored)
     if emptied:
         connection.execute(sa.delete(_cells).where(key), emptied)
-    db.session.commit()
     return found
 
 

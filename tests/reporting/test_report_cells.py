@@ -68,6 +68,7 @@ def full_overview() -> tuple[list, list]:
 
 def cell_overview() -> tuple[list, list]:
     overview = reports_overview()
+    db.session.commit()  # as the page does
     return overview.courses, overview.units
 
 
@@ -356,3 +357,25 @@ def test_the_migration_sums_existing_data_into_fresh_cells(app):
             Course, ids["courses"][0]))
         db.session.commit()
         assert _stale_count() == 1
+
+
+def test_the_reports_page_stores_the_cells_it_recomputed(app, client, monkeypatch):
+    from ..conftest import AuthActions
+    from .test_queries import ANDI, GITA, build_dataset
+
+    data = build_dataset(app, monkeypatch)
+    AuthActions(client).login(GITA, "Tugas-Belajar-2026")
+    with app.app_context():
+        db.session.execute(sa.delete(Enrollment).where(
+            Enrollment.user_id == data["ids"][ANDI], Enrollment.course_id == data["etika"]))
+        # Every cell stale, its stored figures wrong: the page must recompute them all.
+        db.session.execute(sa.update(ReportCell).values(version=ReportCell.version + 1,
+                                                        enrolled=0))
+        db.session.commit()
+        expected = full_overview()
+    page = client.get("/admin/reports")
+    assert page.status_code == 200
+    with app.app_context():
+        db.session.remove()
+        assert _stale_count() == 0
+        assert cell_overview() == expected
