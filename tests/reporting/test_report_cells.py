@@ -379,3 +379,9 @@ def test_the_reports_page_stores_the_cells_it_recomputed(app, client, monkeypatc
         db.session.remove()
         assert _stale_count() == 0
         assert cell_overview() == expected
+    # Now fresh: the page reads the cells in one statement and writes nothing.
+    with recorded_sql(app) as statements:
+        assert client.get("/admin/reports").status_code == 200
+    assert statements.writes == []
+    assert len([s for s in statements if "report_cells" in s]) == 1
+    assert len(statements) <= 6  # session, cells, courses, units, and the filters' choices
