@@ -60,7 +60,13 @@ def cell_figures_select(course_ids=None, unit_keys=None) -> sa.Select:
     if course_ids is not None:
         facts = facts.where(Enrollment.course_id.in_(course_ids))
     if unit_keys is not None:
-        facts = facts.where(unit_key.in_(unit_keys))
+        # On the column itself, not on unit_key: the index on users.unit_id can drive
+        # the query, so a cell costs its own enrolments, not its whole course's.
+        units = [u for u in unit_keys if u != NO_UNIT]
+        condition = User.unit_id.in_(units)
+        if NO_UNIT in unit_keys:
+            condition = User.unit_id.is_(None) | condition if units else User.unit_id.is_(None)
+        facts = facts.where(condition)
     facts = facts.subquery("facts")
     return (sa.select(facts.c.course_id, facts.c.unit_key, sa.func.count(),
                       sa.func.coalesce(sa.func.sum(facts.c.completed), 0),
