@@ -14,8 +14,10 @@ each cell's ``version`` *before* recomputing it, and stores the figures with
 ``UPDATE ... SET fresh_version = :v WHERE version = :v``. A writer that
 committed after the version was read has changed ``version``, so the update
 matches nothing and the cell stays stale; a writer that bumps it later makes it
-stale again; a writer still uncommitted holds the cell's row lock (PostgreSQL)
-or the write lock (SQLite), so the update waits and then sees its bump. The
+stale again; a cell a writer still holds uncommitted is skipped on PostgreSQL
+(``FOR UPDATE SKIP LOCKED``: it stays stale, and the page never waits on a
+writer, so it cannot deadlock with one), while on SQLite the update waits for
+the writer's commit and then sees its bump. The
 cell is marked fresh only with the version read *before* the recompute (never
 ``fresh_version = version``), so even a lost race leaves it stale; the
 ``WHERE`` also keeps a slower reader from overwriting a newer reader's figures.
@@ -101,24 +103,38 @@ def refresh() -> dict[tuple[int, int], dict]:
     return cells
 
 
+def _unlocked_cell():
+    """``WHERE`` for one cell (parameters c, u, v) still at version v and not locked by
+    another transaction: on PostgreSQL ``FOR UPDATE SKIP LOCKED``, so storing never
+    waits. A cell a writer holds is about to be bumped (stale again) or its writer
+    rolls back (still stale): skipping it loses nothing, and a page that never
+    waits can never deadlock with a writer bumping several cells."""
+    free = _cells.alias("free")
+    candidate = (sa.select(free.c.course_id, free.c.unit_key)
+                 .where(free.c.course_id == sa.bindparam("c"),
+                        free.c.unit_key == sa.bindparam("u"),
+                        free.c.version == sa.bindparam("v"))
+                 .with_for_update(skip_locked=True))
+    return sa.tuple_(_cells.c.course_id, _cells.c.unit_key).in_(candidate)
+
+
 def _recompute(stale: dict[tuple[int, int], int]) -> dict[tuple[int, int], dict]:
     courses = sorted({c for c, _ in stale})
     units = sorted({u for _, u in stale})
     found = {(c, u): _figures(rest) for c, u, *rest in db.session.execute(
         cell_figures_select(courses, units)) if (c, u) in stale}
-    key = (_cells.c.course_id == sa.bindparam("c")) & (_cells.c.unit_key == sa.bindparam("u")) \
-        & (_cells.c.version == sa.bindparam("v"))
     stored = [{"c": c, "u": u, "v": v, **{f"new_{f}": n for f, n in found[(c, u)].items()}}
-              for (c, u), v in stale.items() if (c, u) in found]
-    emptied = [{"c": c, "u": u, "v": v} for (c, u), v in stale.items() if (c, u) not in found]
+              for (c, u), v in sorted(stale.items()) if (c, u) in found]
+    emptied = [{"c": c, "u": u, "v": v}
+               for (c, u), v in sorted(stale.items()) if (c, u) not in found]
     connection = db.session.connection()
     if stored:
         connection.execute(
-            sa.update(_cells).where(key).values(
+            sa.update(_cells).where(_unlocked_cell()).values(
                 fresh_version=sa.bindparam("v"),
                 **{f: sa.bindparam(f"new_{f}") for f in FIGURES}), stored)
     if emptied:
-        connection.execute(sa.delete(_cells).where(key), emptied)
+        connection.execute(sa.delete(_cells).where(_unlocked_cell()), emptied)
     return found
 
 

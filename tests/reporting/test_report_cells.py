@@ -235,8 +235,8 @@ def _stale_cell(app, ids) -> None:
 
 
 def _enrol_elsewhere(app, ids, user_index: int):
-    """Enrol another learner of the same unit on its own connection; returns the
-    connection's transaction (uncommitted)."""
+    """Enrol a learner on the first course on a connection of its own; returns the
+    connection and its transaction (uncommitted)."""
     with app.app_context():
         engine = db.engine
     connection = engine.connect()
@@ -271,7 +271,7 @@ def test_a_write_committed_during_a_recompute_leaves_the_cell_stale(app, monkeyp
 
 @pytest.mark.skipif(not POSTGRESQL, reason="row locks between concurrent transactions are "
                     "PostgreSQL's; SQLite runs one writer at a time")
-def test_a_writer_holding_the_cell_makes_the_recompute_wait_and_stay_stale(app, monkeypatch):
+def test_a_cell_a_writer_holds_is_skipped_and_stays_stale(app, monkeypatch):
     with app.app_context():
         ids = _setup()
         cell_overview()
@@ -281,7 +281,7 @@ def test_a_writer_holding_the_cell_makes_the_recompute_wait_and_stay_stale(app, 
 
     def write_without_committing(*args, **kwargs):
         # The writer's trigger has bumped (and locked) the cell; the recompute cannot
-        # see its enrolment, and the writer commits while the page waits to store.
+        # see its enrolment, and the page skips storing the cell the writer holds.
         connection, transaction = _enrol_elsewhere(app, ids, 7)
         held.append(connection)
 
@@ -385,3 +385,48 @@ def test_the_reports_page_stores_the_cells_it_recomputed(app, client, monkeypatc
     assert statements.writes == []
     assert len([s for s in statements if "report_cells" in s]) == 1
     assert len(statements) <= 6  # session, cells, courses, units, and the filters' choices
+
+
+@pytest.mark.skipif(not POSTGRESQL, reason="row locks between concurrent transactions are "
+                    "PostgreSQL's; SQLite runs one writer at a time")
+def test_the_page_cannot_deadlock_with_a_writer_bumping_two_cells(app, monkeypatch):
+    with app.app_context():
+        ids = _setup()
+        cell_overview()
+        for index in (1, 2):  # BKPSDM, DISHUB: two new cells of the first course, stale
+            progress.enrol(db.session.get(User, ids["users"][index]),
+                           db.session.get(Course, ids["courses"][0]))
+        db.session.commit()
+    real_select = report_cells.cell_figures_select
+    errors, timers = [], []
+
+    def writer_takes_the_second_cell_then_the_first(*args, **kwargs):
+        # The writer holds the DISHUB cell (user 5) and, a moment later, bumps the
+        # BKPSDM cell (user 7), which the page stores first. Had the page waited for
+        # the DISHUB cell, each would wait for the other.
+        connection, transaction = _enrol_elsewhere(app, ids, 5)
+
+        def then_the_first():
+            try:
+                connection.execute(sa.insert(Enrollment).values(
+                    user_id=ids["users"][7], course_id=ids["courses"][0]))
+                transaction.commit()
+            except Exception as exc:  # reported below
+                errors.append(exc)
+            finally:
+                connection.close()
+
+        timers.append(threading.Timer(0.5, then_the_first))
+        timers[0].start()
+        return real_select(*args, **kwargs)
+
+    with app.app_context():
+        monkeypatch.setattr(report_cells, "cell_figures_select",
+                            writer_takes_the_second_cell_then_the_first)
+        cell_overview()
+        monkeypatch.setattr(report_cells, "cell_figures_select", real_select)
+        timers[0].join()
+        assert errors == []
+        assert _stale_count() == 2  # both bumped by the writer after the page read them
+        assert_cells_match("after the writer")
+        assert {c.slug: c.enrolled for c in cell_overview()[0]}["pelayanan-publik"] == 4
