@@ -16,7 +16,11 @@ can never miss a write path: the ORM, Core bulk statements, COPY and a manual
   which modules count changes) or deleted.
 
 The migration 0010 creates them; ``bench.dataset`` drops them around its bulk
-load and rebuilds the cells afterwards (``report_cells.rebuild``).
+load and rebuilds the cells afterwards (``report_cells.rebuild``). On SQLite a
+later migration that rebuilds one of these tables (``batch_alter_table`` copies
+it) drops its triggers: such a migration must call ``create`` again (a test
+checks they are all in place at head). Changing a trigger takes a migration
+that runs ``drop`` and ``create``.
 """
 
 # ruff: noqa: S608 - the DDL is built from fixed text only, never from input
