@@ -356,7 +356,8 @@ class ReportsOverview:
 
     courses: list[CourseReportRow]
     units: list[UnitReportRow]
-    course_choices: list[Course]
+    #: The courses by title (each has ``slug`` and ``title``).
+    course_choices: list[CourseReportRow]
     unit_choices: list[Unit]
 
 
@@ -366,7 +367,6 @@ def reports_overview(tz: str = DEFAULT_TZ) -> ReportsOverview:
     ``unit_report()`` but read at a cost that does not grow with the learners. Stale
     cells are recomputed and written: the caller commits."""
     by_course, by_unit = report_cells.figures_by_course_and_unit()
-    return ReportsOverview(
-        courses=_course_rows(by_course), units=_unit_rows(by_unit),
-        course_choices=list(db.session.scalars(sa.select(Course).order_by(Course.title))),
-        unit_choices=units_by_code())
+    courses = _course_rows(by_course)
+    return ReportsOverview(courses=courses, units=_unit_rows(by_unit),
+                           course_choices=courses, unit_choices=units_by_code())
