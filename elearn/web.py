@@ -6,6 +6,7 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
+from babel.numbers import parse_pattern
 from flask import Flask, g, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import format_decimal, format_percent, get_locale, gettext, ngettext
@@ -125,16 +126,22 @@ def human_duration(seconds: int) -> str:
     return " ".join(parts)
 
 
+# Parsed once: Babel parses a pattern given as text on every call, half the cost of
+# formatting a number (a reports page formats over a hundred). Same output.
+_SCORE_PATTERN = parse_pattern("#,##0.#")
+_PERCENT_PATTERN = parse_pattern("#,##0.#%")
+
+
 def score_format(value: float | None) -> str:
     """``{{ attempt.score|score }}``: a score in the page's language, at most one
     decimal and only when it has one ("80", "66,7" in Indonesian, "66.7" in English)."""
-    return "—" if value is None else format_decimal(value, "#,##0.#")
+    return "—" if value is None else format_decimal(value, _SCORE_PATTERN)
 
 
 def percent_format(value: float | None) -> str:
     """``{{ row.completion_rate|percent }}``: a percentage (0 to 100) in the page's
     language, with at most one decimal ("66,7%")."""
-    return "—" if value is None else format_percent(value / 100, "#,##0.#%")
+    return "—" if value is None else format_percent(value / 100, _PERCENT_PATTERN)
 
 
 @pass_context  # never folded at compile time: the language is the request's
