@@ -35,3 +35,20 @@ def test_database_refuses_an_unknown_role_and_a_short_nip(app):
                 raise AssertionError(f"{values} was stored")
             except sa.exc.IntegrityError:
                 db.session.rollback()
+
+
+def test_the_report_cell_triggers_are_all_in_place_at_head(app):
+    """A later migration that rebuilds one of their tables (SQLite's batch mode copies
+    the table and drops its triggers) must create them again: the report relies on them."""
+    from elearn.reporting.cell_triggers import TRIGGERS
+
+    with app.app_context(), db.engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            rows = conn.execute(sa.text(
+                "SELECT t.tgname, c.relname FROM pg_trigger t "
+                "JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal"))
+        else:
+            rows = conn.execute(sa.text(
+                "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger'"))
+        found = {(name, table) for name, table in rows if name.startswith("report_cells")}
+    assert found == {(t.name, t.table) for t in TRIGGERS}

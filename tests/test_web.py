@@ -153,3 +153,27 @@ def test_url_memo_starts_over_when_full(app, monkeypatch):
         for n in range(1, 8):
             assert web._memo_url("admin.users", page=n) == f"/admin/users?page={n}"
             assert len(web._url_memo) <= 3
+
+
+def test_score_and_percent_filters_write_what_babel_writes_from_the_text_patterns(app):
+    """The filters hand Babel patterns parsed once; the text is Babel's own."""
+    import random
+
+    from babel.numbers import format_decimal, format_percent
+    from flask_babel import force_locale, get_locale
+
+    from elearn.web import percent_format, score_format
+
+    rng = random.Random(7)
+    values = [0, 0.05, 0.15, 0.25, 1 / 3, 2 / 3, 12.25, 66.65, 99.95, 100, 1234.5, 1e6 + 0.05,
+              *(rng.uniform(0, 100) for _ in range(300)),
+              *(round(rng.uniform(0, 100), 1) for _ in range(300))]
+    with app.test_request_context():
+        for language in ("id", "en"):
+            with force_locale(language):
+                locale = get_locale()
+                for value in values:
+                    assert score_format(value) == format_decimal(value, "#,##0.#", locale=locale)
+                    assert percent_format(value) == format_percent(value / 100, "#,##0.#%",
+                                                                   locale=locale)
+        assert score_format(None) == percent_format(None) == "—"

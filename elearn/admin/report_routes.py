@@ -28,6 +28,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..auth.guards import role_required
 from ..certificates.pdf import Issuer
+from ..extensions import db
 from ..reporting import exports, jp, queries
 from ..reporting.chart import ChartLabels, unit_completion_svg
 from ..reporting.filters import (
@@ -63,6 +64,7 @@ def _chart_labels() -> ChartLabels:
 
 def _reports_page(error: ReportError | None = None) -> str:
     overview = queries.reports_overview(tz=_tz())
+    db.session.commit()  # the report cells it recomputed, if any were stale
     return render_template(
         "admin/reports.html", overview=overview,
         chart=unit_completion_svg(overview.units, _chart_labels()),

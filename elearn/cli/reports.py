@@ -20,7 +20,8 @@ from flask.cli import AppGroup
 from flask_babel import gettext, ngettext
 
 from ..certificates.pdf import Issuer
-from ..reporting import exports
+from ..extensions import db
+from ..reporting import exports, report_cells
 from ..reporting.filters import (
     CompletionFilters,
     ReportError,
@@ -202,3 +203,14 @@ def siasn_certificates_command(course, unit, date_from, date_to, output):
         output, lambda fh: exports.write_certificates_zip(filters, fh, render, tz=_tz()))
     click.echo(ngettext("Wrote %(num)d certificate to %(file)s.",
                         "Wrote %(num)d certificates to %(file)s.", count, file=output))
+
+
+@reports_cli.command("rebuild-cells")
+def rebuild_cells_command():
+    """Recompute every cell of the reports page's figures from scratch (all fresh).
+
+    Needed only after rows were written with the cells' triggers off, such as a
+    bulk load; the triggers keep the cells right otherwise."""
+    count = report_cells.rebuild(db.session.connection())
+    db.session.commit()
+    click.echo(ngettext("Rebuilt %(num)d report cell.", "Rebuilt %(num)d report cells.", count))

@@ -13,6 +13,7 @@ from .learning import (
     QuizAttempt,
 )
 from .people import EMPLOYMENT_STATUSES, ROLES, Unit, User, UserSession
+from .reporting import ReportCell
 
 __all__ = [
     # ROLES and EMPLOYMENT_STATUSES live in elearn.vocabulary; re-exported until
@@ -20,5 +21,6 @@ __all__ = [
     "EMPLOYMENT_STATUSES", "ROLES", "Assignment", "AuditEntry",
     "Certificate", "CertificateSequence", "Course",
     "CourseAsset", "CourseCompletion", "CourseInstructor", "Enrollment", "Module",
-    "ModuleProgress", "QuizAttempt", "AttemptItem", "StaffImport", "Unit", "User", "UserSession",
+    "ModuleProgress", "QuizAttempt", "ReportCell", "AttemptItem", "StaffImport", "Unit", "User",
+    "UserSession",
 ]
