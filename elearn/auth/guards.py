@@ -35,6 +35,13 @@ def role_required(*roles: str):
     return decorator
 
 
+def me() -> User:
+    """The signed-in user itself, not Flask-Login's proxy: a service reads the user a
+    dozen times, and every read through the proxy looks it up again in the request
+    context. (Anonymous: Flask-Login's anonymous user.)"""
+    return current_user._get_current_object()
+
+
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
     """The user of a live session; an ended or unknown session is signed out."""

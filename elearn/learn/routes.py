@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import undefer
 
 from ..auth.forms import EmptyForm
+from ..auth.guards import me
 from ..certificates.issue import CertificateSettings
 from ..courses.permissions import can_edit_course
 from ..extensions import db, login_manager
@@ -31,12 +32,12 @@ def view_for_learner(slug: str, module_slug: str | None = None, *,
     """The course and this user's state in it if they may see it: published (and
     assigned, if restricted) or editable; else a 404. Two queries (see course_view;
     ``light``: the outline as plain rows)."""
-    view = course_view.load_course_view(current_user, slug, module_slug, light=light)
+    view = course_view.load_course_view(me(), slug, module_slug, light=light)
     if view is None:
         abort(404)
-    if can_edit_course(current_user, view.course):
+    if can_edit_course(me(), view.course):
         return view
-    if not progress.may_enrol(current_user, view.course, assigned=view.assigned):
+    if not progress.may_enrol(me(), view.course, assigned=view.assigned):
         abort(404)
     return view
 
@@ -91,7 +92,7 @@ def catalog_view():
     """Published courses, filtered by competency and searched by title."""
     competency = request.args.get("competency", "")
     q = request.args.get("q", "").strip()
-    page = catalog.catalog_page(current_user, competency=competency, q=q,
+    page = catalog.catalog_page(me(), competency=competency, q=q,
                                 page=page_arg(),
                                 per_page=current_app.config["PAGE_SIZE"])
     return render_template("learn/catalog.html", page=page, competency=competency, q=q)
@@ -116,7 +117,7 @@ def course(slug):
                                + url_for("learn.course", slug=slug))
     view = view_for_learner(slug, light=True)
     course, enrollment = view.course, view.enrollment
-    can_edit = can_edit_course(current_user, course)
+    can_edit = can_edit_course(me(), course)
     modules = _outline_for(view, can_edit)
     states = view.states
     done = sum(1 for m in modules if states.get(m.id) and states[m.id].completed_at)
@@ -135,7 +136,7 @@ def enrol(slug):
     course = course_for_learner(slug)
     if EmptyForm().validate_on_submit():
         try:
-            progress.enrol(current_user, course)
+            progress.enrol(me(), course)
         except LearningError as exc:
             flash_error(exc)
         else:
@@ -162,7 +163,7 @@ def module(slug, module_slug):
     """
     view = view_for_learner(slug, module_slug, light=True)
     course, enrollment = view.course, view.enrollment
-    can_edit = can_edit_course(current_user, course)
+    can_edit = can_edit_course(me(), course)
     modules = _outline_for(view, can_edit)
     index, __ = find_module(module_slug, modules)
     module = view.module  # the same module, loaded whole
@@ -172,7 +173,7 @@ def module(slug, module_slug):
             and module.status == "published"):
         row = view.row
         if _is_page_navigation():
-            row = progress.open_module(current_user, module, enrollment, row)
+            row = progress.open_module(me(), module, enrollment, row)
             db.session.commit()
     context = {}
     if module.kind == "quiz":
@@ -190,10 +191,10 @@ def module(slug, module_slug):
 
 def _quiz_state(course: Course, module: Module, done: dict, published: list) -> dict:
     """What the quiz box on the module page needs: attempts, rules, what is still closed."""
-    attempts = quiz.attempts_of(current_user, module)
+    attempts = quiz.attempts_of(me(), module)
     open_attempt = next((a for a in attempts if a.submitted_at is None), None)
     if open_attempt is not None and quiz.close_if_expired(
-            current_user, course, module, open_attempt,
+            me(), course, module, open_attempt,
             certificates=certificate_settings()) is not None:
         db.session.commit()
     if open_attempt is not None and open_attempt.submitted_at is not None:
@@ -204,7 +205,7 @@ def _quiz_state(course: Course, module: Module, done: dict, published: list) -> 
             "open_attempt": open_attempt,
             "attempts_left": quiz.attempts_left(module, attempts),
             "passed_quiz": quiz.has_passed(attempts),
-            "lessons_open": quiz.lessons_still_open(current_user, course, module, done,
+            "lessons_open": quiz.lessons_still_open(me(), course, module, done,
                                                     modules=published),
             "next_attempt_at": quiz.next_attempt_at(module, attempts),
             "asked": sum(draw.values()) if draw else len(module.quiz["questions"])}
@@ -220,7 +221,7 @@ def complete(slug, module_slug):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        completion = mark_completed(current_user, course, module,
+        completion = mark_completed(me(), course, module,
                                     certificates=certificate_settings())
     except LearningError as exc:
         db.session.rollback()
@@ -264,7 +265,7 @@ def course_file(slug, digest, path):
 def _asset_in_use(course: Course, asset: CourseAsset) -> bool:
     """Rendered HTML holds each linked file's full digest (fixed at import), so a
     substring test on the stored HTML tells whether it is linked; no parsing."""
-    if can_edit_course(current_user, course) or asset.path == course.cover_path:
+    if can_edit_course(me(), course) or asset.path == course.cover_path:
         return True
     marker = f"/files/{asset.sha256}/"
     if marker in (course.description_html or ""):

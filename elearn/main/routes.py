@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
+from ..auth.guards import me
 from ..extensions import db, limiter
 from ..i18n import LANGUAGES
 from ..learning.catalog import dashboard as dashboard_data
@@ -15,7 +16,7 @@ from . import bp
 @login_required
 def dashboard():
     """"Pembelajaran Saya": the signed-in home."""
-    board = dashboard_data(current_user, current_app.config["TIMEZONE"])
+    board = dashboard_data(me(), current_app.config["TIMEZONE"])
     return render_template("main/dashboard.html", board=board,
                            jp_target=current_app.config["YEARLY_JP_TARGET"])
 
