@@ -92,19 +92,23 @@ def _theirs(model):
 @cache
 def _course_statement(with_module: bool):
     assigned = sa.exists().where(Assignment.course_id == Course.id, covers_bound())
-    stmt = (sa.select(Course, Enrollment, CourseCompletion, Certificate, assigned)
+    if with_module:
+        # A module page shows neither the completion, the certificate, the cover nor
+        # the description: entities and columns not built on every lesson view.
+        return (sa.select(Course, Enrollment, assigned, Module, ModuleProgress)
+                .outerjoin(Enrollment, _theirs(Enrollment))
+                .outerjoin(Module, (Module.course_id == Course.id)
+                           & (Module.slug == sa.bindparam("module")))
+                .outerjoin(ModuleProgress, (ModuleProgress.module_id == Module.id)
+                           & (ModuleProgress.user_id == sa.bindparam("user_id")))
+                .options(defer(Course.source), defer(Course.description_html))
+                .where(Course.slug == sa.bindparam("slug")))
+    return (sa.select(Course, Enrollment, assigned, CourseCompletion, Certificate)
             .outerjoin(Enrollment, _theirs(Enrollment))
             .outerjoin(CourseCompletion, _theirs(CourseCompletion))
             .outerjoin(Certificate, _theirs(Certificate) & Certificate.current())
             .options(joinedload(Course.cover), defer(Course.source))
             .where(Course.slug == sa.bindparam("slug")))
-    if with_module:
-        stmt = (stmt.add_columns(Module, ModuleProgress)
-                .outerjoin(Module, (Module.course_id == Course.id)
-                           & (Module.slug == sa.bindparam("module")))
-                .outerjoin(ModuleProgress, (ModuleProgress.module_id == Module.id)
-                           & (ModuleProgress.user_id == sa.bindparam("user_id"))))
-    return stmt
 
 
 @cache
@@ -137,17 +141,23 @@ def load_course_view(user: User, slug: str, module_slug: str | None = None, *,
     """The course ``slug`` as ``user`` sees it, None if there is no such course.
 
     ``view.module``, the module named ``module_slug``, is loaded whole, with the
-    learner's progress row on it (``view.row``). The other modules come without
-    their Markdown source, rendered body and quiz: as ``view.outline`` and
-    ``view.states`` when ``light``, else as ``course.modules`` (every module,
-    retired and draft ones too, in order) and ``view.progress``.
+    learner's progress row on it (``view.row``); a view of a module leaves out the
+    completion and certificate (and the course's cover and description). The other
+    modules come without their Markdown source, rendered body and quiz: as
+    ``view.outline`` and ``view.states`` when ``light``, else as ``course.modules``
+    (every module, retired and draft ones too, in order) and ``view.progress``.
     """
     params = {**person_params(user), "slug": slug, "module": module_slug}
     found = db.session.execute(_course_statement(module_slug is not None), params).first()
     if found is None:
         return None
-    view = CourseView(*found)
-    view.assigned = bool(view.assigned)  # SQLite answers EXISTS with 0 or 1
+    # SQLite answers EXISTS with 0 or 1: bool() for both databases.
+    if module_slug is not None:
+        course, enrollment, assigned, module, row = found
+        view = CourseView(course, enrollment, assigned=bool(assigned), module=module, row=row)
+    else:
+        course, enrollment, assigned, completion, certificate = found
+        view = CourseView(course, enrollment, completion, certificate, bool(assigned))
     outline_params = {"user_id": user.id, "course_id": view.course.id}
     if light:
         rows = read_columns(_outline_statement(), outline_params).all()
