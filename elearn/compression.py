@@ -99,6 +99,9 @@ def init_compression(app: Flask) -> None:
     app.config.setdefault("COMPRESS_BR_LEVEL", BROTLI_LEVEL)
     app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", STREAMING_ALGORITHMS)
     app.config.setdefault("COMPRESS_STREAMS", True)
+    # Flask-Compress would re-evaluate every GET as a conditional request; only a
+    # response with an ETag can answer 304, so compress_response does it for those.
+    app.config.setdefault("COMPRESS_EVALUATE_CONDITIONAL_REQUEST", False)
     app.config["COMPRESS_REGISTER"] = False  # compress_response below calls it
     compress.init_app(app)
 
@@ -121,4 +124,10 @@ def init_compression(app: Flask) -> None:
             # its own generator and would leave the original to the garbage
             # collector: close it when the response closes.
             response.call_on_close(response.response.close)
-        return compress.after_request(response)
+        response = compress.after_request(response)
+        if ("ETag" in response.headers and request.method in ("GET", "HEAD")
+                and not response.is_streamed):
+            # A file with an ETag (a course image or attachment): its encoding
+            # marked in the ETag, a repeat request for it can still answer 304.
+            response = response.make_conditional(request)
+        return response

@@ -124,6 +124,15 @@ class SessionInterface(SecureCookieSessionInterface):
         if request.endpoint != "static":
             super().save_session(app, session, response)
 
+    def get_signing_serializer(self, app):
+        """Flask's serializer, built once per key: Flask builds one for every read and
+        write of the cookie, and building one serializes a test value to JSON."""
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        cached = getattr(self, "_serializer", None)
+        if cached is None or cached[0] != keys:
+            cached = self._serializer = (keys, super().get_signing_serializer(app))
+        return cached[1]
+
 
 #: Headers only a document uses (a stylesheet or script cannot be framed or run
 #: a policy), and headers a year-long ``Cache-Control`` makes redundant.

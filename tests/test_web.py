@@ -2,6 +2,9 @@
 
 import re
 
+import pytest
+from itsdangerous import BadSignature
+
 
 def _assets(html: str) -> list[str]:
     return re.findall(r'<(?:link|script|img)[^>]+(?:href|src)="([^"]+)"', html)
@@ -177,3 +180,24 @@ def test_score_and_percent_filters_write_what_babel_writes_from_the_text_pattern
                     assert percent_format(value) == format_percent(value / 100, "#,##0.#%",
                                                                    locale=locale)
         assert score_format(None) == percent_format(None) == "—"
+
+
+def test_the_session_serializer_is_built_once_per_key(app):
+    """web.SessionInterface keeps Flask's cookie serializer, and builds a new one when
+    the key or its fallbacks change (a rotated key must not keep signing)."""
+    interface = app.session_interface
+    first = interface.get_signing_serializer(app)
+    assert interface.get_signing_serializer(app) is first
+    signed = first.dumps({"a": 1})
+    old_key, old_fallbacks = app.secret_key, app.config["SECRET_KEY_FALLBACKS"]
+    try:
+        app.secret_key = "a-new-key-of-sufficient-length-0123456789"
+        app.config["SECRET_KEY_FALLBACKS"] = [old_key]
+        rotated = interface.get_signing_serializer(app)
+        assert rotated is not first
+        assert rotated.loads(signed) == {"a": 1}  # still read through the fallback
+        with pytest.raises(BadSignature):  # it signs with the new key
+            first.loads(rotated.dumps({"a": 1}))
+    finally:
+        app.secret_key, app.config["SECRET_KEY_FALLBACKS"] = old_key, old_fallbacks
+    assert interface.get_signing_serializer(app).loads(signed) == {"a": 1}
