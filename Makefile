@@ -55,7 +55,7 @@ bench/node_modules/.installed: bench/package.json bench/package-lock.json
 	touch $@
 
 # Lighthouse scores and bytes on the wire of the main pages against the budgets.
-bench-lighthouse: install bench/node_modules/.installed
+bench-lighthouse: install-dev bench/node_modules/.installed
 	$(BIN)/python -m bench.lighthouse
 
 test: install-dev
@@ -74,8 +74,9 @@ wrk:
 # Every budget of docs/performance.md: pages under load (wrk) beside a bare Flask
 # hello, on SQLite and, with ELEARN_BENCH_DATABASE_URL set, on PostgreSQL (see
 # bench/run.py; options in BENCH_ARGS, e.g. BENCH_ARGS="--seconds 5"); then the
-# exports, the staff import, certificate PDFs, and Lighthouse with bytes on the wire.
-bench: install wrk bench/node_modules/.installed
+# exports, the staff import, certificate PDFs, and Lighthouse with bytes on the wire
+# (driven through Playwright, a development requirement: hence install-dev).
+bench: install-dev wrk bench/node_modules/.installed
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 	$(BIN)/python bench/export_100k.py
 	$(BIN)/python bench/import_10k.py
