@@ -51,6 +51,11 @@ def create_app(
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     db.init_app(app)
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from .dbpool import ping_after_idle
+
+        with app.app_context():
+            ping_after_idle(db.engine)
     csrf.init_app(app)
     limiter.init_app(app)
     _check_limits_only_where_declared(app)
@@ -156,11 +161,10 @@ def _configure_database(app: Flask) -> None:
         "sqlite:///" + str(Path(app.instance_path) / "elearn.sqlite3")
     )
     app.config["SQLALCHEMY_DATABASE_URI"] = url
-    # A database server can drop pooled connections (a restart, an idle timeout):
-    # test each one as it leaves the pool. A SQLite file has no server, so the
-    # test would only cost every request a statement.
-    options = {} if url.startswith("sqlite") else {"pool_pre_ping": True}
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", options)
+    # A database server can drop pooled connections: elearn.dbpool tests those that
+    # sat idle as they leave the pool (after db.init_app). A SQLite file has no
+    # server to lose.
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
 
 
 def _configure_cookies(app: Flask) -> None:
