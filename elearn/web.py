@@ -6,6 +6,7 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
+from babel import numbers
 from babel.numbers import parse_pattern
 from flask import Flask, current_app, g, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
@@ -184,7 +185,18 @@ def score_format(value: float | None) -> str:
 def percent_format(value: float | None) -> str:
     """``{{ row.completion_rate|percent }}``: a percentage (0 to 100) in the page's
     language, with at most one decimal ("66,7%")."""
-    return "—" if value is None else format_percent(value / 100, _PERCENT_PATTERN)
+    if value is None:
+        return "—"
+    if type(value) is int and 0 <= value <= 100:  # a progress bar's whole percent
+        return _whole_percent(get_locale(), value)
+    return format_percent(value / 100, _PERCENT_PATTERN)
+
+
+@lru_cache(maxsize=512)
+def _whole_percent(locale, value: int) -> str:
+    """A whole percent in ``locale``, formatted once per process (a dashboard shows
+    one for each course, and there are 101 of them per language)."""
+    return numbers.format_percent(value / 100, _PERCENT_PATTERN, locale=locale)
 
 
 @pass_context  # never folded at compile time: the language is the request's

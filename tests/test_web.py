@@ -168,7 +168,8 @@ def test_score_and_percent_filters_write_what_babel_writes_from_the_text_pattern
     from elearn.web import percent_format, score_format
 
     rng = random.Random(7)
-    values = [0, 0.05, 0.15, 0.25, 1 / 3, 2 / 3, 12.25, 66.65, 99.95, 100, 1234.5, 1e6 + 0.05,
+    values = [*range(101), 0.05, 0.15, 0.25, 1 / 3, 2 / 3, 12.25, 66.65, 99.95, 1234.5,
+              1e6 + 0.05,
               *(rng.uniform(0, 100) for _ in range(300)),
               *(round(rng.uniform(0, 100), 1) for _ in range(300))]
     with app.test_request_context():
