@@ -42,11 +42,12 @@ MIN_SIZE = 500
 #: browsers; at the default levels it beats zstd by about 5% on these pages), gzip
 #: for plain HTTP.
 ALGORITHMS = ["br", "gzip", "zstd", "deflate"]
-#: Brotli's level for pages, a per-request cost: a 12.8 KB lesson page takes 0.07 ms
-#: at 2 (4.98 KB on the wire), 0.16 ms at Flask-Compress's default 4 (4.82 KB) and
-#: 0.24 ms at 5 (4.68 KB). Level 2 keeps 94% of the saving for a third of the CPU;
-#: 10-11 cost 10 ms or more (those are for static files, compressed once).
-BROTLI_LEVEL = 2
+#: Brotli's level for pages, a per-request cost: a 12.8 KB lesson page takes 0.25 ms
+#: at 5 (4.68 KB on the wire), 0.18 ms at Flask-Compress's default 4 (4.82 KB) and
+#: 0.08 ms at 2 (4.98 KB). Level 2 put the lesson's repeat visit at 5.14 KB, over
+#: its 5 KB budget (bench/lighthouse.py), so pages keep 5; 6 and up gain almost
+#: nothing more, and 10-11 cost 10 ms or more (those are for static files).
+BROTLI_LEVEL = 5
 #: Streamed responses (CSV exports): not brotli, whose streaming compressor keeps
 #: about 8 MB of input before it sends its first byte; zstd sends a block every
 #: 128 KB, gzip every few rows.
