@@ -50,12 +50,7 @@ def create_app(
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
-    db.init_app(app)
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        from .dbpool import ping_after_idle
-
-        with app.app_context():
-            ping_after_idle(db.engine)
+    _init_database(app)
     csrf.init_app(app)
     limiter.init_app(app)
     _check_limits_only_where_declared(app)
@@ -165,6 +160,17 @@ def _configure_database(app: Flask) -> None:
     # sat idle as they leave the pool (after db.init_app). A SQLite file has no
     # server to lose.
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+
+
+def _init_database(app: Flask) -> None:
+    """Flask-SQLAlchemy, and on a database server the idle-connection test
+    (elearn.dbpool) on its engine."""
+    db.init_app(app)
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from .dbpool import ping_after_idle
+
+        with app.app_context():
+            ping_after_idle(db.engine)
 
 
 def _configure_cookies(app: Flask) -> None:
