@@ -44,3 +44,47 @@ def ping_after_idle(engine: Engine, idle_seconds: float = PING_AFTER_IDLE_SECOND
             dropped = exc.DisconnectionError(f"pooled connection dropped: {error}")
             dropped.invalidate_pool = True  # a restart drops them all
             raise dropped from error
+
+
+# --------------------------------------------------------------------------- read-only ends
+#
+# psycopg 3 forgets every prepared statement of a connection when a transaction
+# on it is rolled back (it sends DEALLOCATE ALL: a rolled-back DDL could have
+# changed what they refer to). Flask-SQLAlchemy ends each request by closing the
+# session, which rolls back; so no statement ever reached psycopg's prepare
+# threshold and PostgreSQL planned every query of every page afresh (about 1 ms
+# of server CPU for the dashboard's). A request whose transaction only read ends
+# it with COMMIT instead, the same thing for a transaction that changed nothing,
+# and the connection keeps its prepared statements and their cached plans.
+
+_WROTE = "elearn_wrote"
+
+
+def track_writes(engine: Engine) -> None:
+    """Mark a connection's transaction as having written as soon as it runs any
+    statement that is not a plain SELECT (INSERT, UPDATE, DELETE, DDL, a CTE...)."""
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _note(connection, cursor, statement, parameters, context, executemany):
+        if not statement.startswith("SELECT "):
+            connection.info[_WROTE] = True
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _ended(connection):
+        connection.info.pop(_WROTE, None)
+
+
+def commit_if_read_only(session) -> bool:
+    """End ``session``'s transaction with COMMIT when it only read: nothing pending in
+    the session and no statement but SELECT run on its connections (``track_writes``).
+    Anything else is left for the session's close to roll back, as before. Returns
+    whether it committed."""
+    transaction = session.get_transaction()
+    if transaction is None or session.new or session.dirty or session.deleted:
+        return False
+    connections = transaction._connections.values()  # (connection, transaction, ...)
+    if any(entry[0].info.get(_WROTE) for entry in connections):
+        return False
+    session.commit()
+    return True
