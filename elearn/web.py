@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from .compression import init_compression
 from .i18n import LANGUAGES, translate
+from .layout import site_footer, site_header
 from .vocabulary import audit_target, certificate_competency, choices, label
 
 ONE_YEAR = 365 * 24 * 3600
@@ -266,6 +267,8 @@ def init_web(app: Flask) -> None:
     # {{ number(n) }}: a count in the page's language ("1.234" in Indonesian).
     app.add_template_global(format_decimal, "number")
     app.add_template_global(csrf_field, "csrf_field")
+    app.add_template_global(site_header, "site_header")
+    app.add_template_global(site_footer, "site_footer")
     app.add_template_global(_memo_url, "url_for")
     app.add_template_filter(certificate_competency, "certificate_competency")
 
