@@ -28,7 +28,7 @@ from ..models import (
     User,
 )
 from ..people.directory import escape_like
-from .completion import jp_in_year
+from .completion import jp_in_year, jp_in_year_statement, year_bounds
 from .progress import CourseProgress, covers_bound, person_params
 
 
@@ -183,10 +183,13 @@ def _board_statement():
     last = aliased(Module)
     mine = sa.union(sa.select(Enrollment.course_id).where(Enrollment.user_id == user_id),
                     sa.select(Assignment.course_id).where(covers_bound()))
+    # The year's JP total rides along on every row (one subquery, evaluated once):
+    # a page with courses needs no statement of its own for it.
+    jp_year = jp_in_year_statement().scalar_subquery()
     return (sa.select(Course.id, Course.slug, Course.title, Enrollment.id,
                       CourseCompletion.id, CourseCompletion.completed_at, CourseCompletion.jp,
                       Certificate.id, Certificate.code, Certificate.number, Certificate.status,
-                      last.slug, total, done, due, assigned)
+                      last.slug, total, done, due, assigned, jp_year)
             .outerjoin(Enrollment, theirs(Enrollment))
             .outerjoin(CourseCompletion, theirs(CourseCompletion))
             .outerjoin(Certificate, theirs(Certificate) & Certificate.current())
@@ -196,20 +199,24 @@ def _board_statement():
                       Enrollment.enrolled_at.desc().nulls_last(), Course.id))
 
 
-def _board_rows(user: User):
-    return read_columns(_board_statement(), person_params(user)).all()
+def _board_rows(user: User, year: int, tz: str):
+    start, end = year_bounds(year, tz)
+    return read_columns(_board_statement(),
+                        {**person_params(user), "start": start, "end": end}).all()
 
 
 def dashboard(user: User, tz: str) -> Dashboard:
-    """Everything 'Pembelajaran Saya' shows, for one user, in two queries; ``tz`` (the
-    agency's time zone) says which day and year it is."""
+    """Everything 'Pembelajaran Saya' shows, for one user, in one query (two for a
+    person with no course, whose year's JP is read on its own); ``tz`` (the agency's
+    time zone) says which day and year it is."""
     today = datetime.now(ZoneInfo(tz)).date()
-    board = Dashboard(year=today.year, today=today,
-                      jp_this_year=jp_in_year(user, today.year, tz))
+    rows = _board_rows(user, today.year, tz)
+    jp_year = int(rows[0][-1] or 0) if rows else jp_in_year(user, today.year, tz)
+    board = Dashboard(year=today.year, today=today, jp_this_year=jp_year)
     assigned_items = []
     for (course_id, slug, title, enrollment_id, completion_id, completed_at, jp,
          certificate_id, code, number, status, continue_slug, total, done, due,
-         assigned) in _board_rows(user):
+         assigned, _jp_year) in rows:
         course = BoardCourse(course_id, slug, title)
         progress = CourseProgress(done, total)
         completion = (BoardCompletion(completed_at, jp) if completion_id is not None

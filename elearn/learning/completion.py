@@ -94,7 +94,7 @@ def year_bounds(year: int, tz: str) -> tuple[datetime, datetime]:
 
 
 @cache
-def _jp_in_year_statement():
+def jp_in_year_statement():
     return (sa.select(sa.func.coalesce(sa.func.sum(CourseCompletion.jp), 0))
             .where(CourseCompletion.user_id == sa.bindparam("user_id"),
                    CourseCompletion.completed_at >= sa.bindparam("start"),
@@ -106,6 +106,6 @@ def jp_in_year(user: User, year: int, tz: str) -> int:
     """Lesson hours credited to ``user`` by completions in the calendar year (the
     statement is built once per process)."""
     start, end = year_bounds(year, tz)
-    total = read_columns(_jp_in_year_statement(),
+    total = read_columns(jp_in_year_statement(),
                          {"user_id": user.id, "start": start, "end": end}).scalar()
     return int(total or 0)

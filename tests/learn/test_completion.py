@@ -80,6 +80,19 @@ def test_only_this_years_completions_count_toward_jp(app, course, learner):
     assert "<strong>0</strong> / 20 JP" in learner.client.get("/").get_data(as_text=True)
 
 
+def test_the_years_jp_counts_when_the_board_has_no_course_left(app, course, learner):
+    """The JP total rides on the dashboard's course rows; a person whose only course was
+    unpublished after they completed it has no row, and still sees the JP earned."""
+    learner.finish()
+    assert "<strong>2</strong> / 20 JP" in learner.client.get("/").get_data(as_text=True)
+    with app.app_context():
+        db.session.scalar(sa.select(Course)).status = "draft"
+        db.session.commit()
+    html = learner.client.get("/").get_data(as_text=True)
+    assert "Pelayanan Publik" not in html
+    assert "<strong>2</strong> / 20 JP" in html
+
+
 @pytest.fixture
 def slow_course(app):
     slow = COURSE_MD.replace("jp: 2", "jp: 2\nmin_reading_percent: 50")

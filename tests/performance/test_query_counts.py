@@ -123,6 +123,12 @@ def test_each_page_runs_at_most_four_queries_whatever_the_course_size(app, learn
     assert "/media/sampul.png" in large.client.get("/courses/besar").get_data(as_text=True)
 
 
+def test_the_dashboard_is_one_query_after_the_session_lookup(app, learners):
+    """Courses, progress, due dates, certificates and the year's JP in one statement."""
+    __, large = learners
+    assert _count(app, large, "/") == 2
+
+
 def test_a_quiz_module_page_stays_within_the_budget_whatever_the_course_size(app, learners):
     """The quiz box also reads the learner's attempts; the lessons still to complete
     come from the progress the page already has."""
