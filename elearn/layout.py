@@ -5,7 +5,8 @@ Every page carries the same header (brand, menu, sign-out form) and footer
 person's role, which menu item is the current page, the CSRF token and the
 footer's return address. Rendering them with Jinja on every request cost about
 a fifth of a page's time (a dozen translations, links, the role tests), so each
-is rendered once per process for each (language, role, current section) and the
+is rendered once per process for each (language, role, current section, mount
+point) and the
 two per-request values are put into the stored text: the CSRF token as it is
 (``[A-Za-z0-9._-]``) and the return address escaped. There are at most a few
 dozen of them; like Jinja's own template cache they are derived from the code
@@ -43,7 +44,8 @@ def _section() -> str:
 def _fragment(template: str, locale: str, role: str | None, section: str) -> str:
     app = current_app
     agency = app.config["AGENCY_NAME"]
-    key = (template, locale, role, section, agency)
+    # The links depend on where the app is mounted (``SCRIPT_NAME`` from the proxy).
+    key = (template, locale, role, section, agency, request.script_root)
     text = _fragments.get(key)
     if text is None:
         text = app.jinja_env.get_template(template).render(

@@ -116,3 +116,14 @@ def test_the_stored_fragments_equal_the_layout_rendered_in_full(app, client, mak
     full = full.replace(CSRF_MARK, token).replace(NEXT_MARK, "/courses?")
     assert _header(full) == _header(html)
     assert full[full.index('<footer class="site">'):] in html
+
+
+def test_the_stored_links_follow_the_mount_point_of_each_request(client, make_user):
+    """Behind a proxy that mounts the app under a path (SCRIPT_NAME), the header's and
+    footer's links carry it, and a request at the root never gets those links."""
+    AuthActions(client).login(make_user("learner").nip)
+    mounted = client.get("/courses", base_url="http://localhost/elearn").get_data(as_text=True)
+    root = client.get("/courses").get_data(as_text=True)
+    assert 'href="/elearn/courses"' in _header(mounted)
+    assert 'action="/elearn/language"' in mounted and 'action="/elearn/logout"' in mounted
+    assert "/elearn/" not in _header(root) and 'action="/language"' in root
