@@ -1,6 +1,7 @@
 """elearn.dbpool: pooled PostgreSQL connections are tested only after sitting idle,
-and a dropped one is replaced before a request uses it (PostgreSQL only: a SQLite
-file has no server to lose)."""
+a dropped one is replaced before a request uses it, and a request that only read
+ends with COMMIT so the connection keeps its prepared statements (PostgreSQL only:
+a SQLite file has no server to lose)."""
 
 import os
 import time
@@ -14,7 +15,7 @@ from .conftest import NIPS
 
 URL = os.environ.get("ELEARN_TEST_DATABASE_URL", "")
 pytestmark = pytest.mark.skipif(not URL.startswith("postgresql"),
-                                reason="a database server's dropped connections: PostgreSQL")
+                                reason="a database server's pooled connections: PostgreSQL")
 
 
 def _engine(idle_seconds: float | None) -> sa.Engine:
