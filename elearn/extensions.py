@@ -32,15 +32,3 @@ csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
 
-
-def read_columns(statement, params=None):
-    """Run a read of plain columns (no mapped entities) on the session's connection.
-
-    Same transaction and same rows as ``db.session.execute``, without the ORM's
-    execution layer, which costs about 35 microseconds per statement: a page
-    reads three or four. Changes still pending in the session are flushed first,
-    as the session's autoflush would.
-    """
-    session = db.session
-    session.flush()
-    return session.connection().execute(statement, params)

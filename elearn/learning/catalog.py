@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from ..extensions import read_columns
+from ..fastread import read
 from ..models import (
     Assignment,
     Certificate,
@@ -81,9 +81,9 @@ def catalog_page(user: User, *, competency: str = "", q: str = "", page: int = 1
     count, rows_of_page = _catalog_statements(user.role == "admin", bool(competency), bool(q))
     params = {**person_params(user), "competency": competency,
               "pattern": f"%{escape_like(q.lower())}%"}
-    total = read_columns(count, params).scalar()
+    total = read(count, params).scalar()
     result = Page(page=max(1, page), per_page=per_page, total=total)
-    rows = read_columns(rows_of_page, {
+    rows = read(rows_of_page, {
         **params, "limit": per_page, "offset": (result.page - 1) * per_page}).all()
     result.items = [CatalogEntry(row, row[-2], row[-1]) for row in rows]
     return result
@@ -201,7 +201,7 @@ def _board_statement():
 
 def _board_rows(user: User, year: int, tz: str):
     start, end = year_bounds(year, tz)
-    return read_columns(_board_statement(),
+    return read(_board_statement(),
                         {**person_params(user), "start": start, "end": end}).all()
 
 

@@ -21,7 +21,8 @@ from sqlalchemy.exc import IntegrityError
 
 from ..certificates.issue import CertificateSettings, issue_certificate
 from ..errors import N_
-from ..extensions import db, read_columns
+from ..extensions import db
+from ..fastread import read
 from ..models import Course, CourseCompletion, Module, User
 from ..models.certificates import jp_credited
 from ..models.people import utcnow
@@ -106,6 +107,6 @@ def jp_in_year(user: User, year: int, tz: str) -> int:
     """Lesson hours credited to ``user`` by completions in the calendar year (the
     statement is built once per process)."""
     start, end = year_bounds(year, tz)
-    total = read_columns(jp_in_year_statement(),
+    total = read(jp_in_year_statement(),
                          {"user_id": user.id, "start": start, "end": end}).scalar()
     return int(total or 0)

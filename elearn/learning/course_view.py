@@ -23,7 +23,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import defer, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..extensions import db, read_columns
+from ..extensions import db
+from ..fastread import read
 from ..models import (
     Assignment,
     Certificate,
@@ -160,7 +161,7 @@ def load_course_view(user: User, slug: str, module_slug: str | None = None, *,
         view = CourseView(course, enrollment, completion, certificate, bool(assigned))
     outline_params = {"user_id": user.id, "course_id": view.course.id}
     if light:
-        rows = read_columns(_outline_statement(), outline_params).all()
+        rows = read(_outline_statement(), outline_params).all()
         view.outline = [OutlineModule(*row[:8]) for row in rows]
         view.states = {row[0]: ModuleState(row[9], row[10])
                        for row in rows if row[8] is not None}

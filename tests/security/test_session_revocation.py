@@ -185,3 +185,37 @@ def test_a_refused_password_change_does_not_tick_sign_out_everywhere(app, make_u
     assert response.status_code == 200
     checkbox = next(tag for tag in html.split("<input") if 'type="checkbox"' in tag)
     assert "checked" not in checkbox
+
+
+def test_the_signed_in_user_is_a_clean_persistent_object_of_the_request_session(app,
+                                                                                make_user):
+    """The session lookup builds the user and unit from its row, not through the ORM's
+    loading: they must behave exactly like loaded ones (in the session, nothing
+    pending, changes saved on commit, the instance already in the session reused)."""
+    from sqlalchemy import inspect
+
+    from elearn.models import User
+    from elearn.people.sessions import load_session_user, start_session
+
+    with_unit = make_user("learner", unit_code="DISKOMINFO")
+    without = make_user("instructor")
+    with app.test_request_context():
+        session_ids = {account.id: start_session(db.session.get(User, account.id))
+                       for account in (with_unit, without)}
+        db.session.commit()
+        db.session.expunge_all()
+        user = load_session_user(session_ids[with_unit.id])
+        state = inspect(user)
+        assert state.persistent and not state.modified and not db.session.dirty
+        assert user.unit.code == "DISKOMINFO" and inspect(user.unit).persistent
+        assert not state.expired_attributes and not state.unloaded
+        assert user.session_id == session_ids[with_unit.id]
+        user.full_name = "Nama Diubah"
+        db.session.commit()
+        db.session.expunge_all()
+        assert db.session.get(User, with_unit.id).full_name == "Nama Diubah"
+        loaded = db.session.get(User, without.id)
+        assert load_session_user(session_ids[without.id]) is loaded and loaded.unit is None
+        loaded.active = False
+        db.session.commit()
+        assert load_session_user(session_ids[without.id]) is None

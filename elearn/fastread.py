@@ -1,0 +1,153 @@
+"""A page's hot reads sent straight to the database driver.
+
+The statements every page runs (the session lookup, the dashboard's board, a
+course's outline, the catalog) are built once per process. SQLAlchemy still
+compiles each one, once per database dialect, and supplies its type conversions
+(SQLite keeps dates as text, booleans as 0 and 1); each execution then skips
+SQLAlchemy's execution context and result objects, which cost about 25
+microseconds a statement, a tenth of a whole page: the SQL goes to a cursor of
+the session's own connection, in the session's transaction, and the rows come
+back as named tuples with the same values SQLAlchemy would give.
+
+Listeners of the engine's ``before_cursor_execute`` and ``after_cursor_execute``
+events still see every such statement (the read-only commit of ``dbpool`` and
+the tests that count a page's queries rely on them).
+
+Only plain SELECTs with scalar parameters qualify; a statement with an
+``IN`` list expanded at execution (or anything else rendered only then) goes
+through SQLAlchemy as before.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from .extensions import db
+
+
+class Rows(list):
+    """The rows of a read: a list, with the few result methods callers use."""
+
+    def all(self) -> list:
+        return list(self)
+
+    def first(self):
+        return self[0] if self else None
+
+    def scalar(self):
+        return self[0][0] if self else None
+
+
+@dataclass
+class _Plan:
+    sql: str
+    #: Parameter names in the order of the placeholders (positional paramstyles),
+    #: or None when the driver takes a mapping (psycopg's ``%(name)s``).
+    order: tuple[str, ...] | None
+    defaults: dict[str, Any]
+    bind: dict[str, Callable]
+    #: The statement's selected columns: their types convert what the driver returns.
+    columns: list
+    row: type
+    #: (index, converter) of the columns that need one; set at the first execution,
+    #: from the types the driver reports (PostgreSQL's numeric converters depend on them).
+    result: tuple[tuple[int, Callable], ...] | None = None
+
+
+#: id(statement), dialect name -> (the statement, kept alive so the id stays its own; plan)
+_plans: dict[tuple[int, str], tuple[Any, _Plan | None]] = {}
+
+
+def _make_plan(statement, dialect) -> _Plan | None:
+    if not isinstance(statement, sa.Select):
+        return None
+    compiled = statement.compile(dialect=dialect)
+    if any(bp.expanding for bp in compiled.binds.values()) or "POSTCOMPILE" in compiled.string:
+        return None
+    defaults = {name: bp.effective_value for name, bp in compiled.binds.items()
+                if not bp.required}
+    bind = {}
+    for name, bp in compiled.binds.items():
+        processor = bp.type.dialect_impl(dialect).bind_processor(dialect)
+        if processor is not None:
+            bind[name] = processor
+    keys = [str(key) for key in statement.selected_columns.keys()]
+    order = tuple(compiled.positiontup) if compiled.positional else None
+    return _Plan(compiled.string, order, defaults, bind, list(statement.selected_columns),
+                 namedtuple("Row", keys, rename=True))
+
+
+def _result_processors(plan: _Plan, dialect, description) -> tuple:
+    processors = []
+    for index, (column, described) in enumerate(zip(plan.columns, description, strict=True)):
+        processor = column.type.dialect_impl(dialect).result_processor(dialect, described[1])
+        if processor is not None:
+            processors.append((index, processor))
+    return tuple(processors)
+
+
+def _plan(statement, dialect) -> _Plan | None:
+    key = (id(statement), dialect.name)
+    found = _plans.get(key)
+    if found is None or found[0] is not statement:
+        found = (statement, _make_plan(statement, dialect))
+        _plans[key] = found
+    return found[1]
+
+
+def _execute(connection, plan: _Plan, parameters) -> list:
+    """Run ``sql`` on a cursor of ``connection``'s driver connection, telling the
+    engine's cursor listeners; a driver error is raised as SQLAlchemy raises it
+    (``sqlalchemy.exc.DBAPIError`` and its kinds), and a lost connection is
+    invalidated so the pool does not hand it out again."""
+    dispatch, dialect, sql = connection.dispatch, connection.dialect, plan.sql
+    driver = connection.connection.dbapi_connection
+    cursor = driver.cursor()
+    try:
+        for listener in dispatch.before_cursor_execute:
+            listener(connection, cursor, sql, parameters, None, False)
+        cursor.execute(sql, parameters)
+        for listener in dispatch.after_cursor_execute:
+            listener(connection, cursor, sql, parameters, None, False)
+        if plan.result is None:
+            plan.result = _result_processors(plan, dialect, cursor.description)
+        return cursor.fetchall()
+    except dialect.loaded_dbapi.Error as error:
+        if dialect.is_disconnect(error, driver, cursor):
+            connection.invalidate(error)
+        raise sa.exc.DBAPIError.instance(sql, parameters, error, dialect.loaded_dbapi.Error,
+                                         dialect=dialect) from error
+    finally:
+        cursor.close()
+
+
+def read(statement, params: dict | None = None) -> Rows:
+    """The rows of a SELECT built once per process (pass the same object each time),
+    on the session's connection and in its transaction. Changes still pending in the
+    session are flushed first, as the session's autoflush would."""
+    session = db.session
+    session.flush()
+    connection = session.connection()
+    plan = _plan(statement, connection.dialect)
+    if plan is None:
+        return Rows(connection.execute(statement, params).all())
+    values = {**plan.defaults, **(params or {})}
+    for name, processor in plan.bind.items():
+        values[name] = processor(values[name])
+    parameters = values if plan.order is None else tuple(values[n] for n in plan.order)
+    fetched = _execute(connection, plan, parameters)
+    make, processors = plan.row._make, plan.result
+    if not processors:
+        return Rows(map(make, fetched))
+    rows = Rows()
+    for raw in fetched:
+        values_ = list(raw)
+        for index, processor in processors:
+            values_[index] = processor(values_[index])
+        rows.append(make(values_))
+    return rows

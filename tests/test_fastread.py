@@ -1,0 +1,127 @@
+"""elearn.fastread: a hot read sent straight to the driver gives the rows SQLAlchemy
+gives (the same values and types, on SQLite and PostgreSQL), in the session's
+transaction, still seen by the engine's cursor listeners, and fails as SQLAlchemy
+fails."""
+
+from datetime import datetime
+
+import pytest
+import sqlalchemy as sa
+
+from elearn import fastread
+from elearn.courses.store import save_course
+from elearn.extensions import db
+from elearn.learning.catalog import _board_statement, _catalog_statements
+from elearn.models import Module, Unit, User, UserSession
+from elearn.people.sessions import _session_user_statement
+
+from .content.helpers import COURSE_MD, LESSON_MD, QUIZ_MD, make_course
+
+
+@pytest.fixture
+def stored(app, make_user):
+    account = make_user("learner", unit_code="DISKOMINFO")
+    with app.app_context():
+        save_course(make_course({"course.md": COURSE_MD, "01-pengantar.md": LESSON_MD,
+                                 "02-kuis.md": QUIZ_MD}))
+        db.session.commit()
+    return account
+
+
+def _both(statement, params):
+    orm = db.session.execute(statement, params).all()
+    fast = fastread.read(statement, params)
+    return [tuple(row) for row in orm], [tuple(row) for row in fast], fast
+
+
+def test_rows_and_types_are_sqlalchemys(app, stored):
+    """Datetimes, booleans, counts and NULLs come back as SQLAlchemy returns them."""
+    with app.app_context():
+        modules = (sa.select(Module.id, Module.slug, Module.created_at, Module.minutes,
+                             Module.retired_at)
+                   .where(Module.course_id == sa.bindparam("course_id"))
+                   .order_by(Module.position))
+        course_id = db.session.scalar(sa.select(Module.course_id).limit(1))
+        orm, fast, rows = _both(modules, {"course_id": course_id})
+        assert fast == orm and len(fast) == 2
+        assert isinstance(rows[0].created_at, datetime) and rows[0].retired_at is None
+        assert rows.first().slug == "pengantar" and rows.scalar() == rows[0][0]
+        count, page = _catalog_statements(False, False, False)
+        params = {"user_id": stored.id, "unit_id": None, "competency": "", "pattern": "%%",
+                  "limit": 25, "offset": 0}
+        params["unit_id"] = db.session.get(User, stored.id).unit_id
+        assert _both(count, params)[1] == _both(count, params)[0] == [(1,)]
+        orm, fast, rows = _both(page, params)
+        assert fast == orm and rows[0].restricted is False and rows[0].slug == "pelayanan-publik"
+
+
+def test_the_session_lookup_reads_what_sqlalchemy_reads(app, stored):
+    with app.app_context():
+        session_row = UserSession(user_id=stored.id, token_hash="f" * 64)
+        db.session.add(session_row)
+        db.session.commit()
+        params = {"user_id": stored.id, "token_hash": "f" * 64}
+        orm, fast, rows = _both(_session_user_statement(), params)
+        assert fast == orm and len(fast) == 1
+        user_columns = [c.key for c in User.__table__.c]
+        row = fast[0]
+        assert row[1 + user_columns.index("active")] is True
+        unit = db.session.get(Unit, row[1 + user_columns.index("unit_id")])
+        assert row[1 + len(user_columns):] == (unit.id, unit.code, unit.name, unit.parent_id,
+                                               unit.created_at)
+
+
+def test_a_board_query_with_datetime_parameters_matches(app, stored):
+    """Datetime parameters are converted as SQLAlchemy converts them (SQLite keeps
+    them as text: a different format would compare wrongly)."""
+    from elearn.learning.catalog import person_params
+    from elearn.learning.completion import year_bounds
+
+    with app.app_context():
+        user = db.session.get(User, stored.id)
+        start, end = year_bounds(2026, "Asia/Jakarta")
+        params = {**person_params(user), "start": start, "end": end}
+        orm, fast, _rows = _both(_board_statement(), params)
+        assert fast == orm
+
+
+def test_cursor_listeners_see_each_statement(app, stored):
+    seen = []
+
+    def record(connection, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    with app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            fastread.read(_session_user_statement(), {"user_id": 1, "token_hash": "x"})
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", record)
+    assert len(seen) == 1 and seen[0].startswith("SELECT user_sessions.last_seen_at")
+
+
+def test_pending_changes_are_flushed_first_and_read_in_the_same_transaction(app, stored):
+    with app.app_context():
+        user = db.session.get(User, stored.id)
+        user.full_name = "Nama Baru"
+        names = sa.select(User.full_name).where(User.id == sa.bindparam("id"))
+        assert fastread.read(names, {"id": stored.id}).scalar() == "Nama Baru"
+        db.session.rollback()
+        assert fastread.read(names, {"id": stored.id}).scalar() != "Nama Baru"
+
+
+def test_an_expanding_in_list_goes_through_sqlalchemy(app, stored):
+    with app.app_context():
+        wanted = sa.bindparam("slugs", expanding=True)
+        slugs = sa.select(Module.slug).where(Module.slug.in_(wanted)).order_by(Module.slug)
+        assert fastread.read(slugs, {"slugs": ["kuis", "pengantar"]}).all() == [
+            ("kuis",), ("pengantar",)]
+
+
+def test_a_database_error_is_raised_as_sqlalchemy_raises_it(app):
+    missing = sa.select(sa.table("no_such_table", sa.column("x")).c.x)
+    with app.app_context():
+        with pytest.raises(sa.exc.DBAPIError) as raised:
+            fastread.read(missing)
+        assert "no_such_table" in str(raised.value)
+        db.session.rollback()
