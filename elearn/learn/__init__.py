@@ -2,6 +2,10 @@
 
 from flask import Blueprint
 
+from .cards import catalog_cards, outline_items
+
 bp = Blueprint("learn", __name__)
+bp.add_app_template_global(catalog_cards, "catalog_cards")
+bp.add_app_template_global(outline_items, "outline_items")
 
 from . import quiz_routes, routes  # noqa: E402,F401

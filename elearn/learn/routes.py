@@ -16,6 +16,7 @@ from sqlalchemy.orm import undefer
 from ..auth.forms import EmptyForm
 from ..auth.guards import me
 from ..certificates.issue import CertificateSettings
+from ..compression import thorough
 from ..courses.permissions import can_edit_course
 from ..extensions import db, login_manager
 from ..inputs import page_arg
@@ -153,6 +154,7 @@ def enrol(slug):
 
 @bp.route("/courses/<slug>/<module_slug>")
 @login_required
+@thorough
 def module(slug, module_slug):
     """One module: the HTML stored at import or publish, never rendered here.
 
