@@ -24,9 +24,10 @@ attack needs.
 from __future__ import annotations
 
 import gzip
+from functools import wraps
 
 import brotli
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask_compress import Compress
 
 #: Text types worth compressing. Not PDF, XLSX, ZIP or images other than SVG:
@@ -42,21 +43,21 @@ MIN_SIZE = 500
 #: browsers; at the default levels it beats zstd by about 5% on these pages), gzip
 #: for plain HTTP.
 ALGORITHMS = ["br", "gzip", "zstd", "deflate"]
-#: Brotli's level for pages, a per-request cost: a 12.8 KB lesson page takes 0.25 ms
-#: at 5 (4.68 KB on the wire), 0.18 ms at Flask-Compress's default 4 (4.82 KB) and
-#: 0.08 ms at 2 (4.98 KB). Level 2 put the lesson's repeat visit at 5.14 KB, over
-#: its 5 KB budget (bench/lighthouse.py), so pages keep 5; 6 and up gain almost
-#: nothing more, and 10-11 cost 10 ms or more (those are for static files).
+#: Brotli's level for pages a view marks ``thorough`` (lessons), a per-request
+#: cost: a 12.8 KB lesson page takes 0.25 ms at 5 (4.68 KB on the wire), 0.18 ms
+#: at Flask-Compress's default 4 (4.82 KB) and 0.08 ms at 2 (4.98 KB). Level 2 put
+#: the lesson's repeat visit at 5.14 KB, over its 5 KB budget (bench/lighthouse.py),
+#: so lessons keep 5; 6 and up gain almost nothing more, and 10-11 cost 10 ms or
+#: more (those are for static files).
 BROTLI_LEVEL = 5
-#: Pages smaller than this get brotli's fastest level instead. Level 5 sets up
-#: hash tables of about a megabyte for every response, whatever its size, and
-#: then costs about 200 instructions a byte against 40 at level 1 (callgrind):
-#: for the 2.5 KB sign-in page 0.68 M instructions instead of 0.16 M, a sixth of
-#: the whole request, to save 255 bytes; for the 4.7 KB dashboard 1.02 M instead
-#: of 0.23 M for 321 bytes. From 10 KB up (lessons, which learners reread, and
-#: the catalog), pages keep level 5 and the kilobyte it saves.
-SMALL_PAGE_BYTES = 10 * 1024
-SMALL_PAGE_BROTLI_LEVEL = 1
+#: Every other page gets brotli's fastest level. Level 5 sets up hash tables of
+#: about a megabyte for every response, whatever its size, and then costs about
+#: 200 instructions a byte against 40 at level 1 (callgrind): for the 2.5 KB
+#: sign-in page 0.68 M instructions instead of 0.16 M, a sixth of the whole
+#: request, to save 255 bytes; for the 13 KB catalog 95 microseconds instead of
+#: 19, to save 400 bytes (2.38 KB instead of 1.98). Lessons are what learners open
+#: again and again on slow data; a list or a form is not worth that CPU.
+PAGE_BROTLI_LEVEL = 1
 #: Streamed responses (CSV exports): not brotli, whose streaming compressor keeps
 #: about 8 MB of input before it sends its first byte; zstd sends a block every
 #: 128 KB, gzip every few rows.
@@ -101,22 +102,34 @@ def _compress_static(response) -> bool:
     return True
 
 
-def _compress_small_page(response) -> bool:
-    """Brotli at ``COMPRESS_BR_SMALL_LEVEL`` for a whole text response (200) smaller
-    than ``COMPRESS_BR_SMALL_BYTES``, when brotli is what the browser gets; False
-    (nothing done) for anything else, which Flask-Compress then handles."""
+def thorough(view):
+    """Mark a view whose pages learners reread on slow data (a lesson): they get
+    brotli at ``COMPRESS_BR_LEVEL`` (5) instead of the pages' fastest level."""
+
+    @wraps(view)
+    def marked(*args, **kwargs):
+        g.compress_thoroughly = True
+        return view(*args, **kwargs)
+
+    return marked
+
+
+def _compress_page(response) -> bool:
+    """Brotli at ``COMPRESS_BR_PAGE_LEVEL`` for a whole text response (200) that no
+    ``thorough`` view made, when brotli is what the browser gets; False (nothing
+    done) for anything else, which Flask-Compress then handles."""
     config = current_app.config
     if (response.status_code != 200 or response.is_streamed or response.direct_passthrough
             or "Content-Encoding" in response.headers
-            or response.mimetype not in config["COMPRESS_MIMETYPES"]):
+            or response.mimetype not in config["COMPRESS_MIMETYPES"]
+            or g.get("compress_thoroughly")):
         return False
-    size = response.content_length or 0
-    if not config["COMPRESS_MIN_SIZE"] <= size < config["COMPRESS_BR_SMALL_BYTES"]:
+    if (response.content_length or 0) < config["COMPRESS_MIN_SIZE"]:
         return False
     if request.accept_encodings.best_match(config["COMPRESS_ALGORITHM"]) != "br":
         return False
     response.set_data(brotli.compress(response.get_data(),
-                                      quality=config["COMPRESS_BR_SMALL_LEVEL"]))
+                                      quality=config["COMPRESS_BR_PAGE_LEVEL"]))
     response.headers["Content-Encoding"] = "br"
     etag, weak = response.get_etag()
     if etag and not weak:
@@ -130,8 +143,7 @@ def init_compression(app: Flask) -> None:
     app.config.setdefault("COMPRESS_MIN_SIZE", MIN_SIZE)
     app.config.setdefault("COMPRESS_ALGORITHM", ALGORITHMS)
     app.config.setdefault("COMPRESS_BR_LEVEL", BROTLI_LEVEL)
-    app.config.setdefault("COMPRESS_BR_SMALL_LEVEL", SMALL_PAGE_BROTLI_LEVEL)
-    app.config.setdefault("COMPRESS_BR_SMALL_BYTES", SMALL_PAGE_BYTES)
+    app.config.setdefault("COMPRESS_BR_PAGE_LEVEL", PAGE_BROTLI_LEVEL)
     app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", STREAMING_ALGORITHMS)
     app.config.setdefault("COMPRESS_STREAMS", True)
     # Flask-Compress would re-evaluate every GET as a conditional request; only a
@@ -160,7 +172,7 @@ def init_compression(app: Flask) -> None:
             # collector: close it when the response closes.
             response.call_on_close(response.response.close)
         else:
-            _compress_small_page(response)  # Flask-Compress adds Vary, leaves it encoded
+            _compress_page(response)  # Flask-Compress adds Vary, leaves it encoded
         response = compress.after_request(response)
         if ("ETag" in response.headers and request.method in ("GET", "HEAD")
                 and not response.is_streamed):
