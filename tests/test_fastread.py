@@ -15,6 +15,7 @@ from elearn.learning.catalog import _board_statement, _catalog_statements
 from elearn.models import Module, Unit, User, UserSession
 from elearn.people.sessions import _session_user_statement
 
+from .conftest import recorded_sql
 from .content.helpers import COURSE_MD, LESSON_MD, QUIZ_MD, make_course
 
 
@@ -86,17 +87,8 @@ def test_a_board_query_with_datetime_parameters_matches(app, stored):
 
 
 def test_cursor_listeners_see_each_statement(app, stored):
-    seen = []
-
-    def record(connection, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    with app.app_context():
-        sa.event.listen(db.engine, "before_cursor_execute", record)
-        try:
-            fastread.read(_session_user_statement(), {"user_id": 1, "token_hash": "x"})
-        finally:
-            sa.event.remove(db.engine, "before_cursor_execute", record)
+    with recorded_sql(app) as seen, app.app_context():
+        fastread.read(_session_user_statement(), {"user_id": 1, "token_hash": "x"})
     assert len(seen) == 1 and seen[0].startswith("SELECT user_sessions.last_seen_at")
 
 
