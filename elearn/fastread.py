@@ -61,6 +61,10 @@ class _Plan:
 
 #: id(statement), dialect name -> (the statement, kept alive so the id stays its own; plan)
 _plans: dict[tuple[int, str], tuple[Any, _Plan | None]] = {}
+#: A statement built anew for each call (not once per process, as ``read`` expects)
+#: would add a plan each time: past this many the plans are all dropped and made
+#: again, so memory stays bounded whatever a caller does.
+MAX_PLANS = 256
 
 
 def _make_plan(statement, dialect) -> _Plan | None:
@@ -95,6 +99,8 @@ def _plan(statement, dialect) -> _Plan | None:
     key = (id(statement), dialect.name)
     found = _plans.get(key)
     if found is None or found[0] is not statement:
+        if len(_plans) >= MAX_PLANS:
+            _plans.clear()
         found = (statement, _make_plan(statement, dialect))
         _plans[key] = found
     return found[1]

@@ -117,3 +117,14 @@ def test_a_database_error_is_raised_as_sqlalchemy_raises_it(app):
             fastread.read(missing)
         assert "no_such_table" in str(raised.value)
         db.session.rollback()
+
+
+def test_statements_built_per_call_keep_the_plans_bounded(app, stored, monkeypatch):
+    """``read`` expects statements built once per process; one built on every call still
+    reads right, and the plans kept stay at most ``MAX_PLANS``."""
+    monkeypatch.setattr(fastread, "MAX_PLANS", 5)
+    with app.app_context():
+        for n in range(20):
+            fresh = sa.select(User.nip).where(User.id == sa.bindparam("id"))
+            assert fastread.read(fresh, {"id": stored.id}).scalar() == stored.nip, n
+            assert len(fastread._plans) <= 5
