@@ -1,5 +1,5 @@
 """Parts of a page rendered once and reused: a course's card in the catalog, a
-module's line in a course outline.
+module's line in a course outline, the layout's header and footer (``layout``).
 
 Such a part shows only values from its row (a course's listed columns, a
 module's title and the learner's state on it), and those same values give the

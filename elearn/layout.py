@@ -8,9 +8,9 @@ a fifth of a page's time (a dozen translations, links, the role tests), so each
 is rendered once per process for each (language, role, current section, mount
 point) and the
 two per-request values are put into the stored text: the CSRF token as it is
-(``[A-Za-z0-9._-]``) and the return address escaped. There are at most a few
-dozen of them; like Jinja's own template cache they are derived from the code
-and the configuration only, never from data a request could change.
+(``[A-Za-z0-9._-]``) and the return address escaped. They are kept in
+``fragments``' store; there are at most a few dozen of them, derived from the
+code and the configuration only, never from data a request could change.
 """
 
 from __future__ import annotations
@@ -20,14 +20,13 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
+from .fragments import fragment
 from .i18n import LANGUAGES
 
 #: Stand-ins for the per-request values inside a stored fragment (private-use
 #: characters: no translation, link or name holds them).
 CSRF_MARK = "\ue000csrf\ue000"
 NEXT_MARK = "\ue000next\ue000"
-
-_fragments: dict[tuple, str] = {}
 
 #: Endpoints and blueprints whose menu item is the current page.
 _SECTION_ENDPOINTS = {"main.dashboard": "dashboard", "auth.change_password": "password"}
@@ -42,18 +41,11 @@ def _section() -> str:
 
 
 def _fragment(template: str, locale: str, role: str | None, section: str) -> str:
-    app = current_app
-    agency = app.config["AGENCY_NAME"]
+    agency = current_app.config["AGENCY_NAME"]
     # The links depend on where the app is mounted (``SCRIPT_NAME`` from the proxy).
-    key = (template, locale, role, section, agency, request.script_root)
-    text = _fragments.get(key)
-    if text is None:
-        text = app.jinja_env.get_template(template).render(
-            role=role, section=section, current_locale=locale, languages=LANGUAGES,
-            agency_name=agency, csrf_mark=CSRF_MARK, next_mark=NEXT_MARK)
-        if not app.jinja_env.auto_reload:  # templates edited while serving: render anew
-            _fragments[key] = text
-    return text
+    return fragment(template, (locale, role, section, agency, request.script_root),
+                    role=role, section=section, current_locale=locale, languages=LANGUAGES,
+                    agency_name=agency, csrf_mark=CSRF_MARK, next_mark=NEXT_MARK)
 
 
 def _role() -> str | None:

@@ -30,7 +30,7 @@ def test_parts_are_stored_and_reused(app, course, learner):
     learner.client.get("/courses")
     learner.client.get(f"/courses/{SLUG}")
     stored = dict(fragments._store)
-    assert {key[0] for key in stored} == {"learn/_catalog_card.html", "learn/_outline_item.html"}
+    assert {key[0] for key in stored} >= {"learn/_catalog_card.html", "learn/_outline_item.html"}
     learner.client.get("/courses")
     learner.client.get(f"/courses/{SLUG}")
     assert fragments._store == stored
