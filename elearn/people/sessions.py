@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
-from ..fastread import read
+from ..fastread import entities, read
 from ..models import Unit, User, UserSession
 from ..models.people import utcnow
 
@@ -75,24 +75,6 @@ def _session_user_statement():
                    UserSession.token_hash == sa.bindparam("token_hash")))
 
 
-def _attach(model, values: dict):
-    """The session's instance of ``model`` with these column values, as a query would
-    give it: the one already in the session's identity map, else a new persistent
-    instance made from the values (no change recorded) and added to the session."""
-    mapper = sa.inspect(model)
-    key = mapper.identity_key_from_primary_key([values["id"]])
-    session = db.session()
-    present = session.identity_map.get(key)
-    if present is not None:
-        return present
-    instance = mapper.class_manager.new_instance()
-    state = sa.inspect(instance)
-    state.dict.update(values)
-    state.key = key
-    session.add(instance)
-    return instance
-
-
 def load_session_user(session_id: str) -> User | None:
     """The active user whose live session is ``session_id``, else None.
 
@@ -109,18 +91,14 @@ def load_session_user(session_id: str) -> User | None:
                  {"user_id": user_id, "token_hash": _hash(token)}).first()
     if found is None:
         return None
-    user_columns, unit_columns = _column_keys()
-    user_values = dict(zip(user_columns, found[1:1 + len(user_columns)], strict=True))
     now = utcnow()
     last_seen = _aware(found[0])
     if now - last_seen > MAX_IDLE:
         return None
-    user = _attach(User, user_values)
+    _seen, user, unit = entities(found, None, User, Unit)
     if not user.active:
         return None
     if "unit" not in sa.inspect(user).dict:
-        unit_values = dict(zip(unit_columns, found[1 + len(user_columns):], strict=True))
-        unit = _attach(Unit, unit_values) if unit_values["id"] is not None else None
         set_committed_value(user, "unit", unit)
     if now - last_seen > TOUCH_INTERVAL:
         db.session.execute(sa.update(UserSession)
@@ -130,13 +108,6 @@ def load_session_user(session_id: str) -> User | None:
         db.session.commit()
     user.session_id = session_id
     return user
-
-
-@cache
-def _column_keys() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The attribute names of the user's and the unit's columns, in table order."""
-    return (tuple(sa.inspect(User).get_property_by_column(c).key for c in User.__table__.c),
-            tuple(sa.inspect(Unit).get_property_by_column(c).key for c in Unit.__table__.c))
 
 
 def _aware(moment: datetime) -> datetime:
