@@ -128,3 +128,44 @@ def test_statements_built_per_call_keep_the_plans_bounded(app, stored, monkeypat
             fresh = sa.select(User.nip).where(User.id == sa.bindparam("id"))
             assert fastread.read(fresh, {"id": stored.id}).scalar() == stored.nip, n
             assert len(fastread._plans) <= 5
+
+
+def test_the_module_page_entities_equal_what_the_orm_loads(app, stored):
+    """``fastread.entities`` makes the module page's course, enrolment, module and
+    progress row: persistent, clean, every column as the ORM loads it; an outer join
+    that found nothing gives None; an instance already in the session is reused."""
+    from sqlalchemy import inspect
+
+    from elearn.learning.course_view import MODULE_PAGE_PARTS, _course_statement
+    from elearn.learning.progress import person_params
+    from elearn.models import Course
+
+    with app.app_context():
+        user = db.session.get(User, stored.id)
+        params = {**person_params(user), "slug": "pelayanan-publik", "module": "pengantar"}
+        row = fastread.read(_course_statement(True), params).first()
+        db.session.expunge_all()
+        course, enrollment, assigned, module, progress = fastread.entities(row,
+                                                                           *MODULE_PAGE_PARTS)
+        assert enrollment is None and progress is None and not assigned
+        for made in (course, module):
+            state = inspect(made)
+            assert state.persistent and not state.modified and not state.unloaded - {
+                "modules", "instructors", "cover", "course", "assets"}
+        made_columns = {k: getattr(module, k) for k in fastread.column_keys(Module)}
+        course_columns = {k: getattr(course, k) for k in fastread.column_keys(Course)}
+        db.session.expunge_all()
+        loaded = db.session.get(Module, module.id)
+        assert made_columns == {k: getattr(loaded, k) for k in fastread.column_keys(Module)}
+        assert isinstance(made_columns["quiz"], (dict, type(None)))
+        loaded_course = db.session.get(Course, course.id)
+        assert course_columns == {k: getattr(loaded_course, k)
+                                  for k in fastread.column_keys(Course)}
+        again = fastread.entities(row, *MODULE_PAGE_PARTS)
+        assert again[0] is loaded_course and again[3] is loaded
+        db.session.expunge_all()
+        quiz_row = fastread.read(_course_statement(True), {**params, "module": "kuis"}).first()
+        quiz = fastread.entities(quiz_row, *MODULE_PAGE_PARTS)[3]
+        questions = quiz.quiz["questions"]  # JSON read as SQLAlchemy reads it
+        db.session.expunge_all()
+        assert questions and questions == db.session.get(Module, quiz.id).quiz["questions"]
