@@ -16,9 +16,10 @@ import logging
 import os
 import re
 import tempfile
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import flask_babel
 from babel import Locale
@@ -137,7 +138,9 @@ def date_filter(value=None, format=None) -> str:
     language, day and pattern. Babel took about 40 microseconds a date, and a
     dashboard or a list shows several; the same days come back all the time."""
     if isinstance(value, datetime):
-        value = flask_babel.to_user_timezone(value).date()
+        # Flask-Babel's to_user_timezone, through zoneinfo: a naive moment is UTC.
+        moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+        value = moment.astimezone(_zone(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
     if not isinstance(value, date):
         return flask_babel.format_date(value, format)
     return _day_text(str(get_locale()), value, format)
@@ -149,6 +152,11 @@ def datetime_filter(value=None, format=None) -> str:
     if isinstance(value, datetime) and format and _DAY_PATTERN.fullmatch(format):
         return date_filter(value, format)
     return flask_babel.format_datetime(value, format)
+
+
+@lru_cache(maxsize=16)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
 
 
 @lru_cache(maxsize=4096)
