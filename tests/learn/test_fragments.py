@@ -89,3 +89,20 @@ def test_the_store_keeps_at_most_its_size(app, course, learner, monkeypatch):
     fragments._store.clear()
     learner.client.get(f"/courses/{SLUG}")  # three modules: three lines
     assert len(fragments._store) == 2
+
+
+def test_a_dashboard_card_follows_the_learners_progress(app, course, learner):
+    """The stored "in progress" card of a course changes as soon as a module is done."""
+    learner.post(f"/courses/{SLUG}/enrol", page=f"/courses/{SLUG}")
+    learner.client.get(f"/courses/{SLUG}/pengantar")
+
+    def card() -> str:
+        html = learner.client.get("/").get_data(as_text=True)
+        section = html[html.index('id="progress-h"'):html.index('id="done-h"')]
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section)).strip()
+
+    first = card()
+    assert "0 dari 3 modul" in first and card() == first  # stored, then reused
+    assert any(key[0] == "main/_progress_card.html" for key in fragments._store)
+    learner.complete("pengantar")
+    assert "1 dari 3 modul" in card()
