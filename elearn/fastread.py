@@ -163,16 +163,30 @@ def read(statement, params: dict | None = None) -> Rows:
 # --------------------------------------------------------------------------- entities
 
 @cache
-def column_keys(model) -> tuple[str, ...]:
-    """The attribute names of ``model``'s table columns, in table order (the order of
-    ``*model.__table__.c`` in a select)."""
+def _mapped(model) -> tuple[tuple[sa.Column, str], ...]:
     mapper = sa.inspect(model)
-    return tuple(mapper.get_property_by_column(c).key for c in model.__table__.c)
+    found = []
+    for column in model.__table__.c:
+        prop = mapper.get_property_by_column(column)
+        if not prop.deferred:  # (a file's bytes: loaded when read, as the ORM does)
+            found.append((column, prop.key))
+    return tuple(found)
+
+
+def columns(model) -> list[sa.Column]:
+    """What a statement selects for ``entity``: ``model``'s table columns in table
+    order, without those the mapping defers."""
+    return [column for column, _key in _mapped(model)]
+
+
+def column_keys(model) -> tuple[str, ...]:
+    """The attribute names of ``columns(model)``, in the same order."""
+    return tuple(key for _column, key in _mapped(model))
 
 
 def entity(model, values):
-    """The session's instance of ``model`` for a row's slice of its columns (in
-    ``column_keys`` order), as a query would give it: None when the primary key is
+    """The session's instance of ``model`` for a row's slice of its ``columns``, as a
+    query would give it: None when the primary key is
     NULL (an outer join found nothing); the instance already in the session's identity
     map, as it is; else a new persistent instance holding the values, with no change
     recorded, added to the session. (What the ORM's loading does, for a tenth of its

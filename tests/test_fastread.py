@@ -169,3 +169,25 @@ def test_the_module_page_entities_equal_what_the_orm_loads(app, stored):
         questions = quiz.quiz["questions"]  # JSON read as SQLAlchemy reads it
         db.session.expunge_all()
         assert questions and questions == db.session.get(Module, quiz.id).quiz["questions"]
+
+
+def test_a_deferred_column_is_left_out_and_loads_when_read(app, stored):
+    """A file's bytes (``CourseAsset.data``, deferred by the mapping) are not selected
+    with the course page's cover; reading them on the made instance loads them."""
+    from sqlalchemy import inspect
+
+    from elearn.models import CourseAsset
+
+    assert "data" not in fastread.column_keys(CourseAsset)
+    assert CourseAsset.__table__.c.data not in fastread.columns(CourseAsset)
+    with app.app_context():
+        course_id = db.session.scalar(sa.select(Module.course_id).limit(1))
+        db.session.add(CourseAsset(course_id=course_id, path="media/sampul.png",
+                                   content_type="image/png", sha256="0" * 64, size=3,
+                                   data=b"png"))
+        db.session.commit()
+        row = fastread.read(sa.select(*fastread.columns(CourseAsset))).first()
+        db.session.expunge_all()
+        (asset,) = fastread.entities(row, CourseAsset)
+        assert "data" not in inspect(asset).dict and asset.path == "media/sampul.png"
+        assert asset.data == b"png" and not db.session.dirty

@@ -20,15 +20,16 @@ from functools import cache
 from typing import NamedTuple
 
 import sqlalchemy as sa
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm import defer
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
-from ..fastread import entities, read
+from ..fastread import columns, entities, read
 from ..models import (
     Assignment,
     Certificate,
     Course,
+    CourseAsset,
     CourseCompletion,
     Enrollment,
     Module,
@@ -92,8 +93,10 @@ def _theirs(model):
 
 #: What a row of the module page's statement holds, in order (``fastread.entities``):
 #: the mapped rows are made from their columns, which costs a tenth of the ORM's
-#: loading on the page learners open most.
+#: loading on the pages learners open most.
 MODULE_PAGE_PARTS = (Course, Enrollment, None, Module, ModuleProgress)
+#: The same for the course page: its completion, current certificate and cover file.
+COURSE_PAGE_PARTS = (Course, Enrollment, None, CourseCompletion, Certificate, CourseAsset)
 
 
 @cache
@@ -101,10 +104,9 @@ def _course_statement(with_module: bool):
     assigned = sa.exists().where(Assignment.course_id == Course.id, covers_bound())
     if with_module:
         # A module page shows neither the completion, the certificate nor the cover:
-        # entities not built on every lesson view. Read through fastread, every
-        # column of each table (see MODULE_PAGE_PARTS).
-        return (sa.select(*Course.__table__.c, *Enrollment.__table__.c, assigned,
-                          *Module.__table__.c, *ModuleProgress.__table__.c)
+        # entities not built on every lesson view.
+        return (sa.select(*columns(Course), *columns(Enrollment), assigned,
+                          *columns(Module), *columns(ModuleProgress))
                 .select_from(Course)
                 .outerjoin(Enrollment, _theirs(Enrollment))
                 .outerjoin(Module, (Module.course_id == Course.id)
@@ -112,11 +114,14 @@ def _course_statement(with_module: bool):
                 .outerjoin(ModuleProgress, (ModuleProgress.module_id == Module.id)
                            & (ModuleProgress.user_id == sa.bindparam("user_id")))
                 .where(Course.slug == sa.bindparam("slug")))
-    return (sa.select(Course, Enrollment, assigned, CourseCompletion, Certificate)
+    return (sa.select(*columns(Course), *columns(Enrollment), assigned,
+                      *columns(CourseCompletion), *columns(Certificate), *columns(CourseAsset))
+            .select_from(Course)
             .outerjoin(Enrollment, _theirs(Enrollment))
             .outerjoin(CourseCompletion, _theirs(CourseCompletion))
             .outerjoin(Certificate, _theirs(Certificate) & Certificate.current())
-            .options(joinedload(Course.cover), defer(Course.source))
+            .outerjoin(CourseAsset, (CourseAsset.course_id == Course.id)
+                       & (CourseAsset.path == Course.cover_path))
             .where(Course.slug == sa.bindparam("slug")))
 
 
@@ -165,10 +170,13 @@ def load_course_view(user: User, slug: str, module_slug: str | None = None, *,
         course, enrollment, assigned, module, row = entities(found, *MODULE_PAGE_PARTS)
         view = CourseView(course, enrollment, assigned=bool(assigned), module=module, row=row)
     else:
-        found = db.session.execute(_course_statement(False), params).first()
+        found = read(_course_statement(False), params).first()
         if found is None:
             return None
-        course, enrollment, assigned, completion, certificate = found
+        course, enrollment, assigned, completion, certificate, cover = entities(
+            found, *COURSE_PAGE_PARTS)
+        if "cover" not in sa.inspect(course).dict:
+            set_committed_value(course, "cover", cover)
         view = CourseView(course, enrollment, completion, certificate, bool(assigned))
     outline_params = {"user_id": user.id, "course_id": view.course.id}
     if light:

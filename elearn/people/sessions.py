@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
-from ..fastread import entities, read
+from ..fastread import columns, entities, read
 from ..models import Unit, User, UserSession
 from ..models.people import utcnow
 
@@ -66,11 +66,10 @@ def _session_user_statement():
     """Built once per process: every request of a signed-in person runs it. The
     session's last sighting, every column of the user, then every column of the
     user's unit (NULLs when there is none)."""
-    user, unit = User.__table__, Unit.__table__
-    return (sa.select(UserSession.last_seen_at, *user.c, *unit.c)
+    return (sa.select(UserSession.last_seen_at, *columns(User), *columns(Unit))
             .select_from(UserSession)
-            .join(user, user.c.id == UserSession.user_id)
-            .outerjoin(unit, unit.c.id == user.c.unit_id)
+            .join(User, User.id == UserSession.user_id)
+            .outerjoin(Unit, Unit.id == User.unit_id)
             .where(UserSession.user_id == sa.bindparam("user_id"),
                    UserSession.token_hash == sa.bindparam("token_hash")))
 
