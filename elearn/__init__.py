@@ -167,17 +167,11 @@ def _init_database(app: Flask) -> None:
     (elearn.dbpool) on its engine."""
     db.init_app(app)
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        from .dbpool import commit_if_read_only, ping_after_idle, track_writes
+        from .dbpool import ping_after_idle, reads_outside_transactions
 
         with app.app_context():
             ping_after_idle(db.engine)
-            track_writes(db.engine)
-
-        @app.teardown_appcontext
-        def _end_read_only_transaction(error):
-            # Runs before Flask-SQLAlchemy's own teardown closes the session.
-            if error is None and db.session.registry.has():
-                commit_if_read_only(db.session())
+            reads_outside_transactions(db.engine)
 
 
 def _configure_cookies(app: Flask) -> None:

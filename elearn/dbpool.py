@@ -14,6 +14,7 @@ the checkout continues on a new one, so the request does not fail.
 
 from __future__ import annotations
 
+import re
 import time
 
 from sqlalchemy import event, exc
@@ -46,45 +47,52 @@ def ping_after_idle(engine: Engine, idle_seconds: float = PING_AFTER_IDLE_SECOND
             raise dropped from error
 
 
-# --------------------------------------------------------------------------- read-only ends
+# ------------------------------------------------------------------ reads outside transactions
 #
-# psycopg 3 forgets every prepared statement of a connection when a transaction
-# on it is rolled back (it sends DEALLOCATE ALL: a rolled-back DDL could have
-# changed what they refer to). Flask-SQLAlchemy ends each request by closing the
-# session, which rolls back; so no statement ever reached psycopg's prepare
-# threshold and PostgreSQL planned every query of every page afresh (about 1 ms
-# of server CPU for the dashboard's). A request whose transaction only read ends
-# it with COMMIT instead, the same thing for a transaction that changed nothing,
-# and the connection keeps its prepared statements and their cached plans.
+# A page that only reads needs no transaction: PostgreSQL's default isolation
+# (READ COMMITTED) gives each statement its own snapshot inside a transaction
+# too, so a transaction around reads adds nothing but its BEGIN and its COMMIT
+# or ROLLBACK, two of a dashboard's four round trips to the server. And ending
+# one with ROLLBACK (a closed session does) costs more: psycopg 3 then forgets
+# every prepared statement of the connection (it sends DEALLOCATE ALL, since a
+# rolled-back DDL could have changed what they refer to), so PostgreSQL planned
+# every page's queries afresh (about 1 ms of server CPU for the dashboard's).
+#
+# So a pooled connection runs in the driver's autocommit mode until the first
+# statement that is not a plain read: then the driver opens a transaction with
+# that statement (a BEGIN before it), and everything from there to the commit or
+# rollback is one transaction, as before. This is what Python's sqlite3 module
+# does on SQLite (it begins a transaction before the first INSERT, UPDATE or
+# DELETE). A plain read is a SELECT that takes no row lock and is not read
+# through a server-side cursor (which PostgreSQL keeps only inside a
+# transaction): SELECT ... FOR UPDATE and FOR SHARE, a streamed export, a
+# SAVEPOINT, a CTE, anything else begins first, so a lock lasts until the end of
+# the transaction and writes stay atomic.
 
-_WROTE = "elearn_wrote"
+_ROW_LOCK = re.compile(r"\bFOR\s+(?:NO\s+KEY\s+)?(?:UPDATE|SHARE|KEY\s+SHARE)\b", re.IGNORECASE)
 
 
-def track_writes(engine: Engine) -> None:
-    """Mark a connection's transaction as having written as soon as it runs any
-    statement that is not a plain SELECT (INSERT, UPDATE, DELETE, DDL, a CTE...)."""
+def is_plain_read(statement: str) -> bool:
+    """Whether ``statement`` may run outside a transaction: a SELECT without a row lock."""
+    return statement.startswith("SELECT ") and (
+        "FOR" not in statement.upper() or not _ROW_LOCK.search(statement))
+
+
+def reads_outside_transactions(engine: Engine) -> None:
+    """Run ``engine``'s plain reads outside transactions (psycopg's autocommit) and
+    begin a transaction before the first statement of a checkout that is not one."""
+    from psycopg import ServerCursor
+
+    @event.listens_for(engine, "checkout")
+    def _reads_first(dbapi_connection, record, proxy):
+        # The pool hands out connections idle (reset on return), where the mode may change.
+        if not dbapi_connection.autocommit:
+            dbapi_connection.autocommit = True
 
     @event.listens_for(engine, "before_cursor_execute")
-    def _note(connection, cursor, statement, parameters, context, executemany):
-        if not statement.startswith("SELECT "):
-            connection.info[_WROTE] = True
-
-    @event.listens_for(engine, "commit")
-    @event.listens_for(engine, "rollback")
-    def _ended(connection):
-        connection.info.pop(_WROTE, None)
-
-
-def commit_if_read_only(session) -> bool:
-    """End ``session``'s transaction with COMMIT when it only read: nothing pending in
-    the session and no statement but SELECT run on its connections (``track_writes``).
-    Anything else is left for the session's close to roll back, as before. Returns
-    whether it committed."""
-    transaction = session.get_transaction()
-    if transaction is None or session.new or session.dirty or session.deleted:
-        return False
-    connections = transaction._connections.values()  # (connection, transaction, ...)
-    if any(entry[0].info.get(_WROTE) for entry in connections):
-        return False
-    session.commit()
-    return True
+    def _begin_before_write(connection, cursor, statement, parameters, context, executemany):
+        if is_plain_read(statement) and not isinstance(cursor, ServerCursor):
+            return
+        dbapi_connection = connection.connection.dbapi_connection
+        if dbapi_connection.autocommit:
+            dbapi_connection.autocommit = False  # the driver sends BEGIN with this statement

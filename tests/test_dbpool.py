@@ -1,7 +1,7 @@
 """elearn.dbpool: pooled PostgreSQL connections are tested only after sitting idle,
-a dropped one is replaced before a request uses it, and a request that only read
-ends with COMMIT so the connection keeps its prepared statements (PostgreSQL only:
-a SQLite file has no server to lose)."""
+a dropped one is replaced before a request uses it, and plain reads run outside
+transactions (no BEGIN and COMMIT round trips, prepared statements kept) while
+anything else begins one first (PostgreSQL only: a SQLite file has no server)."""
 
 import os
 import time
@@ -89,7 +89,7 @@ def _checkout_listener(engine):
     return found[0]
 
 
-# --------------------------------------------------------------------------- read-only ends
+# ------------------------------------------------------------------ reads outside transactions
 
 def _prepared(connection) -> list[str]:
     return connection.exec_driver_sql(
@@ -102,41 +102,20 @@ def _session(engine):
     return Session(engine)
 
 
-def test_transactions_that_only_read_keep_their_prepared_statements():
-    """psycopg prepares a statement on its fifth run, but forgets them all on a
-    rollback: ending read-only transactions with COMMIT is what lets them last."""
-    from elearn.dbpool import commit_if_read_only, track_writes
+def _in_transaction(session) -> bool:
+    """Whether the server holds a transaction open for the session's connection."""
+    from psycopg import pq
 
-    engine = _engine(idle_seconds=None)
-    track_writes(engine)
-    for _ in range(7):
-        session = _session(engine)
-        assert session.execute(sa.text("SELECT 41 + :n"), {"n": 1}).scalar() == 42
-        assert commit_if_read_only(session)
-        session.close()
-    with engine.connect() as connection:
-        assert any("41" in s for s in _prepared(connection))
-    engine.dispose()
-
-
-def test_without_the_commit_every_rollback_forgets_them():
-    """The control: the same transactions rolled back, as a closed session does."""
-    engine = _engine(idle_seconds=None)
-    for _ in range(7):
-        session = _session(engine)
-        session.execute(sa.text("SELECT 41 + :n"), {"n": 1})
-        session.close()
-    with engine.connect() as connection:
-        assert not any("41" in s for s in _prepared(connection))
-    engine.dispose()
+    raw = session.connection().connection.dbapi_connection
+    return raw.info.transaction_status != pq.TransactionStatus.IDLE
 
 
 @pytest.fixture
 def scratch_engine():
-    from elearn.dbpool import track_writes
+    from elearn.dbpool import reads_outside_transactions
 
     engine = _engine(idle_seconds=None)
-    track_writes(engine)
+    reads_outside_transactions(engine)
     with engine.begin() as connection:
         connection.exec_driver_sql("CREATE TABLE IF NOT EXISTS dbpool_scratch (n integer)")
         connection.exec_driver_sql("DELETE FROM dbpool_scratch")
@@ -151,45 +130,126 @@ def _rows(engine) -> int:
         return connection.exec_driver_sql("SELECT count(*) FROM dbpool_scratch").scalar()
 
 
+@pytest.mark.parametrize("statement, plain", [
+    ("SELECT 1", True),
+    ("SELECT users.id FROM users WHERE users.id = %(id)s", True),
+    ("SELECT users.id FROM users FOR UPDATE", False),
+    ("SELECT report_cells.id FROM report_cells FOR UPDATE SKIP LOCKED", False),
+    ("SELECT a.id FROM a FOR NO KEY UPDATE", False),
+    ("SELECT a.id FROM a FOR SHARE", False),
+    ("SELECT a.id FROM a FOR KEY SHARE", False),
+    ("SELECT a.id FROM a\nFOR\tUPDATE", False),
+    ("select 1", False),  # not as SQLAlchemy writes it: treated as a write, the safe side
+    ("INSERT INTO a VALUES (1)", False),
+    ("UPDATE a SET n = 1", False),
+    ("DELETE FROM a", False),
+    ("WITH x AS (INSERT INTO a VALUES (1) RETURNING n) SELECT n FROM x", False),
+    ("SAVEPOINT sa_savepoint_1", False),
+])
+def test_only_selects_without_a_row_lock_count_as_plain_reads(statement, plain):
+    from elearn.dbpool import is_plain_read
+
+    assert is_plain_read(statement) is plain
+
+
+def test_reads_run_outside_a_transaction_and_keep_their_prepared_statements(scratch_engine):
+    """No BEGIN for a read, so nothing to end; and a closed session's rollback, which
+    makes psycopg forget every prepared statement, has no transaction to roll back."""
+    for _ in range(7):
+        session = _session(scratch_engine)
+        assert session.execute(sa.text("SELECT 41 + :n"), {"n": 1}).scalar() == 42
+        assert not _in_transaction(session)
+        session.close()
+    with scratch_engine.connect() as connection:
+        assert any("41" in s for s in _prepared(connection))
+
+
+def test_without_it_every_rollback_forgets_them():
+    """The control: the same reads in transactions, rolled back as a closed session does."""
+    engine = _engine(idle_seconds=None)
+    for _ in range(7):
+        session = _session(engine)
+        session.execute(sa.text("SELECT 41 + :n"), {"n": 1})
+        assert _in_transaction(session)
+        session.close()
+    with engine.connect() as connection:
+        assert not any("41" in s for s in _prepared(connection))
+    engine.dispose()
+
+
 @pytest.mark.parametrize("write", [
     "INSERT INTO dbpool_scratch VALUES (1)",
     "WITH x AS (INSERT INTO dbpool_scratch VALUES (1) RETURNING n) SELECT n FROM x",
 ])
-def test_a_transaction_that_wrote_is_never_committed_by_it(scratch_engine, write):
-    """A request that wrote without committing (an error page, a preview) is still
-    rolled back when its session closes."""
-    from elearn.dbpool import commit_if_read_only
-
+def test_a_write_begins_a_transaction_that_a_rollback_undoes(scratch_engine, write):
+    """Reads, then writes, then reads in one session: from the first write on it is one
+    transaction, and a request that wrote without committing is rolled back whole."""
     session = _session(scratch_engine)
     session.execute(sa.text("SELECT 1"))
     session.execute(sa.text(write))
+    assert _in_transaction(session)
+    session.execute(sa.text("INSERT INTO dbpool_scratch VALUES (2)"))
     session.execute(sa.text("SELECT 2"))
-    assert not commit_if_read_only(session)
     session.close()
     assert _rows(scratch_engine) == 0
 
 
-def test_pending_changes_in_the_session_are_never_committed_by_it(scratch_engine):
-    from elearn.dbpool import commit_if_read_only
-    from elearn.models import Unit
-
-    session = _session(scratch_engine)
-    session.execute(sa.text("SELECT 1"))
-    session.add(Unit(code="X-POOL", name="never written"))
-    assert not commit_if_read_only(session)
-    session.close()
-
-
-def test_a_new_transaction_after_a_write_is_read_only_again(scratch_engine):
-    from elearn.dbpool import commit_if_read_only
-
+def test_a_commit_keeps_the_writes_and_the_next_reads_are_plain_again(scratch_engine):
     session = _session(scratch_engine)
     session.execute(sa.text("INSERT INTO dbpool_scratch VALUES (1)"))
     session.commit()
     session.execute(sa.text("SELECT 1"))
-    assert commit_if_read_only(session)
+    assert not _in_transaction(session)
     session.close()
     assert _rows(scratch_engine) == 1
+
+
+def test_a_row_lock_lasts_until_the_transaction_ends(scratch_engine):
+    """SELECT ... FOR UPDATE begins a transaction, so another connection cannot take
+    the row until this one commits (in autocommit the lock would end with the SELECT)."""
+    with scratch_engine.begin() as connection:
+        connection.exec_driver_sql("INSERT INTO dbpool_scratch VALUES (7)")
+    holder = _session(scratch_engine)
+    holder.execute(sa.text("SELECT n FROM dbpool_scratch WHERE n = 7 FOR UPDATE"))
+    assert _in_transaction(holder)
+    other = sa.create_engine(URL, poolclass=sa.pool.NullPool)
+    with other.connect() as connection:
+        with pytest.raises(sa.exc.OperationalError, match="could not obtain lock"):
+            connection.exec_driver_sql(
+                "SELECT n FROM dbpool_scratch WHERE n = 7 FOR UPDATE NOWAIT")
+    holder.commit()
+    with other.connect() as connection:
+        assert connection.exec_driver_sql(
+            "SELECT n FROM dbpool_scratch WHERE n = 7 FOR UPDATE NOWAIT").scalar() == 7
+    other.dispose()
+    holder.close()
+
+
+def test_a_streamed_read_runs_in_a_transaction(scratch_engine):
+    """A server-side cursor (an export read in batches) exists only inside a transaction."""
+    with scratch_engine.begin() as connection:
+        connection.exec_driver_sql("INSERT INTO dbpool_scratch SELECT generate_series(1, 50)")
+    session = _session(scratch_engine)
+    rows = session.execute(sa.text("SELECT n FROM dbpool_scratch ORDER BY n"),
+                           execution_options={"yield_per": 10})
+    assert _in_transaction(session)
+    assert [n for (n,) in rows] == list(range(1, 51))
+    session.close()
+
+
+def test_a_savepoint_rolls_back_alone_inside_the_transaction(scratch_engine):
+    session = _session(scratch_engine)
+    session.execute(sa.text("SELECT 1"))
+    with pytest.raises(sa.exc.DataError):  # noqa: PT012
+        with session.begin_nested():
+            session.execute(sa.text("INSERT INTO dbpool_scratch VALUES (3)"))
+            session.execute(sa.text("INSERT INTO dbpool_scratch VALUES ('x')"))
+    session.execute(sa.text("INSERT INTO dbpool_scratch VALUES (4)"))
+    session.commit()
+    session.close()
+    with scratch_engine.connect() as connection:
+        assert connection.exec_driver_sql(
+            "SELECT n FROM dbpool_scratch ORDER BY n").scalars().all() == [4]
 
 
 def test_the_apps_pages_keep_the_connections_prepared_statements(app, client, make_user,
@@ -210,9 +270,8 @@ def test_the_apps_pages_keep_the_connections_prepared_statements(app, client, ma
 
 
 @pytest.mark.parametrize("error", [None, RuntimeError("after a write")])
-def test_the_apps_requests_that_wrote_or_failed_are_rolled_back(app, error):
-    """The app's end of request commits only what only read: a flushed write left
-    uncommitted, with or without an error, is rolled back as before."""
+def test_the_apps_requests_that_wrote_without_committing_are_rolled_back(app, error):
+    """A flushed write left uncommitted, with or without an error, is rolled back."""
     from elearn.extensions import db
     from elearn.models import Unit
 
@@ -225,20 +284,9 @@ def test_the_apps_requests_that_wrote_or_failed_are_rolled_back(app, error):
         assert db.session.scalar(sa.select(Unit).where(Unit.code == "X-POOL")) is None
 
 
-def test_the_apps_read_only_request_ends_with_commit(app):
+def test_the_apps_read_only_request_holds_no_transaction(app):
     from elearn.extensions import db
 
-    ends = []
     with app.app_context():
-        engine = db.engine
-    listeners = {"commit": lambda conn: ends.append("commit"),
-                 "rollback": lambda conn: ends.append("rollback")}
-    for name, listener in listeners.items():
-        sa.event.listen(engine, name, listener)
-    try:
-        with app.app_context():
-            db.session.execute(sa.text("SELECT 1"))
-    finally:
-        for name, listener in listeners.items():
-            sa.event.remove(engine, name, listener)
-    assert ends == ["commit"]
+        db.session.execute(sa.text("SELECT 1"))
+        assert not _in_transaction(db.session)
