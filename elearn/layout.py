@@ -17,11 +17,11 @@ from __future__ import annotations
 
 from flask import current_app, request
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from .fragments import fragment
 from .i18n import LANGUAGES
+from .signed import csrf_token
 
 #: Stand-ins for the per-request values inside a stored fragment (private-use
 #: characters: no translation, link or name holds them).
@@ -58,7 +58,7 @@ def site_header(locale: str) -> Markup:
     role = _role()
     text = _fragment("_site_header.html", locale, role, _section() if role else "")
     if role:
-        text = text.replace(CSRF_MARK, str(escape(generate_csrf())))
+        text = text.replace(CSRF_MARK, str(escape(csrf_token())))
     return Markup(text)  # noqa: S704 - rendered by Jinja with autoescape; token is URL-safe
 
 
@@ -66,6 +66,6 @@ def site_footer(locale: str) -> Markup:
     """``{{ site_footer(current_locale) }}``: the language form, to ``</html>``."""
     text = _fragment("_site_footer.html", locale, None, "")
     back = request.full_path if request.method == "GET" else ""
-    text = text.replace(CSRF_MARK, str(escape(generate_csrf())))
+    text = text.replace(CSRF_MARK, str(escape(csrf_token())))
     text = text.replace(NEXT_MARK, str(escape(back)))
     return Markup(text)  # noqa: S704 - rendered by Jinja with autoescape; values escaped

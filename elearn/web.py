@@ -12,13 +12,13 @@ from flask import Flask, current_app, g, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import format_decimal, format_percent, get_locale, ngettext
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_context
 from markupsafe import Markup
 
 from .compression import init_compression
 from .i18n import LANGUAGES, translate
 from .layout import site_footer, site_header
+from .signed import csrf_token, open_cookie
 from .vocabulary import audit_target, certificate_competency, choices, label
 
 ONE_YEAR = 365 * 24 * 3600
@@ -126,6 +126,18 @@ class SessionInterface(SecureCookieSessionInterface):
         if request.endpoint != "static":
             super().save_session(app, session, response)
 
+    def open_session(self, app, request):
+        """Flask's, with a cookie checked before read from ``elearn.signed``."""
+        serializer = self.get_signing_serializer(app)
+        if serializer is None:
+            return None
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value:
+            return self.session_class()
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        data = open_cookie(serializer, value, max_age)
+        return self.session_class(data) if data is not None else self.session_class()
+
     def get_signing_serializer(self, app):
         """Flask's serializer, built once per key: Flask builds one for every read and
         write of the cookie, and building one serializes a test value to JSON."""
@@ -216,7 +228,7 @@ def audit_target_text(context, target: str, names: dict[str, str] | None = None)
 def csrf_field() -> Markup:
     """``{{ csrf_field() }}``: the hidden CSRF input of a button-only form, without
     building a WTForms form for it (the layout has two on every page)."""
-    return Markup('<input name="csrf_token" type="hidden" value="%s">') % generate_csrf()
+    return Markup('<input name="csrf_token" type="hidden" value="%s">') % csrf_token()
 
 
 def vocabulary_choices(vocabulary: str) -> list[tuple[str, str]]:
