@@ -1,8 +1,9 @@
-"""The dashboard's cards of assigned courses and courses in progress, through
-``fragments``: a card shows only the course's slug and title, the learner's
-progress on it, the module to continue with, the due date and whether it has
-passed, and those same values give the same card for everyone. (A completed
-course's card carries the person's own certificate: it is rendered each time.)"""
+"""The dashboard's cards, through ``fragments``: a card shows only the course's
+slug and title and the learner's state on it (progress, the module to continue
+with, the due date and whether it has passed; for a completed course, when and
+for how many JP, and the certificate's code, number and status), and those same
+values give the same card. A completed course's card is keyed by its certificate
+code, unguessable and the person's own, so only its holder's page can show it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from markupsafe import Markup
 
 from ..fragments import fragment
 
-TEMPLATES = {"assigned": "main/_assigned_card.html", "in_progress": "main/_progress_card.html"}
+TEMPLATES = {"assigned": "main/_assigned_card.html", "in_progress": "main/_progress_card.html",
+             "completed": "main/_completed_card.html"}
 
 
 def board_cards(kind: str, items, courses_url: str, today) -> Markup:
@@ -19,8 +21,12 @@ def board_cards(kind: str, items, courses_url: str, today) -> Markup:
     parts = []
     for item in items:
         overdue = bool(item.due_date and item.due_date < today)
-        key = (courses_url, tuple(item.course), item.progress.done, item.progress.total,
-               item.continue_slug, item.due_date, overdue)
+        if kind == "completed":
+            key = (courses_url, tuple(item.course), tuple(item.completion),
+                   tuple(item.certificate) if item.certificate else None)
+        else:
+            key = (courses_url, tuple(item.course), item.progress.done, item.progress.total,
+                   item.continue_slug, item.due_date, overdue)
         parts.append(fragment(template, key, item=item, courses_url=courses_url,
                               overdue=overdue))
     return Markup("".join(parts))  # noqa: S704 - rendered by Jinja with autoescape

@@ -106,3 +106,41 @@ def test_a_dashboard_card_follows_the_learners_progress(app, course, learner):
     assert any(key[0] == "main/_progress_card.html" for key in fragments._store)
     learner.complete("pengantar")
     assert "1 dari 3 modul" in card()
+
+
+def test_a_completed_card_follows_its_certificate_and_belongs_to_its_holder(app, course,
+                                                                           learner, client,
+                                                                           make_user):
+    """The stored "completed" card carries the holder's certificate: revoked, it says so
+    at once; another learner who completed the same course sees their own certificate."""
+    from elearn.certificates.issue import revoke
+    from elearn.models import Certificate, User
+
+    learner.finish()
+
+    def card(who) -> str:
+        html = who.get("/").get_data(as_text=True)
+        return html[html.index('id="done-h"'):]
+
+    first = card(learner.client)
+    assert "/certificates/" in first and card(learner.client) == first
+    assert any(key[0] == "main/_completed_card.html" for key in fragments._store)
+    other_client = app.test_client()
+    other = make_user("learner", nip="199001012020121099")
+    AuthActions(other_client).login(other.nip)
+    from .conftest import Learner
+
+    Learner(other_client).finish()
+    with app.app_context():
+        codes = {user.nip: code for user, code in db.session.execute(
+            sa.select(User, Certificate.code).join(Certificate, Certificate.user_id == User.id))}
+    assert codes[other.nip] in card(other_client) and codes[other.nip] not in first
+    assert codes[learner.account.nip] in first
+    with app.app_context():
+        cert = db.session.scalar(sa.select(Certificate).where(
+            Certificate.code == codes[learner.account.nip]))
+        admin = db.session.scalar(sa.select(User).where(User.role == "admin")) or cert.user
+        revoke(cert, admin, "Data jabatan salah", "requirements_not_met")
+        db.session.commit()
+    assert "tidak berlaku lagi" in card(learner.client)
+    assert "tidak berlaku lagi" not in card(other_client)
