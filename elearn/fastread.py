@@ -204,7 +204,9 @@ def entity(model, values):
     state = sa.inspect(instance)
     state.dict.update(columns)
     state.key = key
-    session.add(instance)
+    # What Session.add does for an instance with a key, without its walk through
+    # every relationship for related objects to cascade to: a new instance has none.
+    session._update_impl(state)
     return instance
 
 
