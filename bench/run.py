@@ -405,18 +405,38 @@ def in_process(url: str, facts: dataset.Facts, repeat: int,
     return timings, cpu, counts
 
 
+def _in_fresh_process(url: str, facts: dataset.Facts, repeat: int, max_seconds: float):
+    """``in_process`` in a new interpreter: a process that already built an app and ran
+    thousands of requests (the other dataset's) carries a bigger heap, which makes the
+    garbage collector's passes, and a page that allocates much, slower."""
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(in_process, (url, facts, repeat, max_seconds))
+
+
 def scaling(args, work: Path) -> dict:
+    """Each dataset measured twice, alternately, each time in a fresh interpreter;
+    per page the lower median of the two counts (a shared machine only ever adds)."""
     small_size, large_size = ((dataset.SMOKE_SMALL, dataset.SMOKE) if args.smoke
                               else (dataset.SMALL, dataset.FULL))
-    measured = {}
-    for label, size in (("small", small_size), ("large", large_size)):
-        path, facts = dataset.sqlite_dataset(size)
-        folder = work / f"scale-{label}"
-        folder.mkdir()
-        url = dataset.working_copy(path, folder)
-        ms, cpu, counts = in_process(url, facts, args.repeat,
-                                     max_seconds=2 if args.smoke else 10)
-        measured[label] = {"size": facts.size, "ms": ms, "cpu_ms": cpu, "requests": counts}
+    measured: dict[str, dict] = {}
+    rounds = 1 if args.smoke else 2
+    for turn in range(rounds):
+        for label, size in (("small", small_size), ("large", large_size)):
+            path, facts = dataset.sqlite_dataset(size)
+            folder = work / f"scale-{label}-{turn}"
+            folder.mkdir()
+            url = dataset.working_copy(path, folder)
+            ms, cpu, counts = _in_fresh_process(url, facts, args.repeat,
+                                                2 if args.smoke else 10)
+            if label not in measured:
+                measured[label] = {"size": facts.size, "ms": ms, "cpu_ms": cpu,
+                                   "requests": counts, "cpu_ms_runs": []}
+            kept = measured[label]
+            kept["cpu_ms_runs"].append(cpu)
+            kept["ms"] = {page: min(kept["ms"][page], ms[page]) for page in ms}
+            kept["cpu_ms"] = {page: min(kept["cpu_ms"][page], cpu[page]) for page in cpu}
 
     def ratio(key: str) -> dict[str, float]:
         return {page: round(measured["large"][key][page] / max(measured["small"][key][page],
