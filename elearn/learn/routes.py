@@ -174,7 +174,8 @@ def module(slug, module_slug):
     if (enrollment is not None and course.status == "published"
             and module.status == "published"):
         row = view.row
-        if _is_page_navigation():
+        # A repeat view writes nothing, and then commits nothing either.
+        if _is_page_navigation() and progress.opening_writes(module, enrollment, row):
             row = progress.open_module(me(), module, enrollment, row)
             db.session.commit()
     context = {}

@@ -114,6 +114,15 @@ def _stale(moment: datetime | None, now: datetime) -> bool:
     return moment is None or now - as_utc(moment) > OPEN_TOUCH_INTERVAL
 
 
+def opening_writes(module: Module, enrollment: Enrollment, row: ModuleProgress | None,
+                   now: datetime | None = None) -> bool:
+    """Whether ``open_module`` would write anything for this view (see there)."""
+    now = now or utcnow()
+    return (row is None or _stale(row.last_opened_at, now)
+            or enrollment.last_module_id != module.id
+            or _stale(enrollment.last_opened_at, now))
+
+
 def open_module(user: User, module: Module, enrollment: Enrollment,
                 row: ModuleProgress | None, now: datetime | None = None) -> ModuleProgress:
     """Record that the enrolled learner opened a module (a GET: it never enrols).

@@ -80,3 +80,22 @@ def test_a_repeat_view_after_the_interval_refreshes_the_times(state):
     assert as_utc(_enrollment(user).last_opened_at) == later
     assert as_utc(row.last_opened_at) == later
     assert as_utc(row.first_opened_at) == first_opened  # the reading time keeps its start
+
+
+def test_opening_writes_says_exactly_when_open_module_writes(state):
+    """The module page commits only when this says so: true for a first view, a move
+    to another module and a record older than the touch interval, false otherwise."""
+    from elearn.learning.progress import opening_writes
+
+    user, course, modules = state
+    now = utcnow()
+    enrollment = _enrollment(user)
+    lesson = modules["pengantar"]
+    assert opening_writes(lesson, enrollment, None, now)
+    row = open_module(user, lesson, enrollment, None, now)
+    db.session.commit()
+    soon = now + timedelta(seconds=5)
+    assert not opening_writes(lesson, enrollment, row, soon)
+    other = next(m for slug, m in modules.items() if slug != "pengantar")
+    assert opening_writes(other, enrollment, row, soon)
+    assert opening_writes(lesson, enrollment, row, now + OPEN_TOUCH_INTERVAL * 2)
