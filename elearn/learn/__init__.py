@@ -2,10 +2,11 @@
 
 from flask import Blueprint
 
-from .cards import catalog_cards, outline_items
+from .cards import catalog_cards, module_outline, outline_items
 
 bp = Blueprint("learn", __name__)
 bp.add_app_template_global(catalog_cards, "catalog_cards")
 bp.add_app_template_global(outline_items, "outline_items")
+bp.add_app_template_global(module_outline, "module_outline")
 
 from . import quiz_routes, routes  # noqa: E402,F401

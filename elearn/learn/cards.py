@@ -1,4 +1,5 @@
-"""The repeated parts of the catalog and the course page, through ``fragments``."""
+"""The repeated parts of the catalog, the course page and the module page, through
+``fragments``."""
 
 from __future__ import annotations
 
@@ -29,3 +30,14 @@ def outline_items(modules, states: dict, course_url: str) -> Markup:
             (course_url, m.id, m.slug, m.title, m.kind, m.minutes, m.status, state),
             m=m, s=s, course_url=course_url))
     return Markup("".join(parts))  # noqa: S704 - rendered by Jinja with autoescape
+
+
+def module_outline(modules, current_id: int, done_ids, course_url: str) -> Markup:
+    """``{{ module_outline(modules, module.id, done_ids, course_url) }}``: the ``<li>``
+    of every module on a module page (slug and title, the current one marked, the
+    completed ones ticked), stored once per list, current module and completed set."""
+    key = (course_url, current_id,
+           tuple((m.id, m.slug, m.title, m.id in done_ids) for m in modules))
+    return Markup(fragment(  # noqa: S704 - rendered by Jinja with autoescape
+        "learn/_module_outline.html", key, modules=modules, current_id=current_id,
+        done_ids=done_ids, course_url=course_url))

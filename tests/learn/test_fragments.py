@@ -144,3 +144,29 @@ def test_a_completed_card_follows_its_certificate_and_belongs_to_its_holder(app,
         db.session.commit()
     assert "tidak berlaku lagi" in card(learner.client)
     assert "tidak berlaku lagi" not in card(other_client)
+
+
+def test_a_module_pages_list_marks_its_module_and_follows_completion(app, course, learner,
+                                                                      make_user):
+    """The module list of a module page is stored once per list, current module and
+    completed set: each page marks its own module, a completion is ticked at once
+    and only for the learner who completed it."""
+    other = Learner(app.test_client())
+    AuthActions(other.client).login(make_user("learner", nip="199001012020121003").nip)
+    for person in (learner, other):
+        person.post(f"/courses/{SLUG}/enrol", page=f"/courses/{SLUG}")
+
+    def items(who, slug: str) -> list[str]:
+        html = who.client.get(f"/courses/{SLUG}/{slug}").get_data(as_text=True)
+        listed = html[html.index('<ol class="modules">'):html.index("</ol>")]
+        return re.findall(r"<li>(.*?)</li>", listed, re.S)
+
+    first = items(learner, "pengantar")
+    assert 'aria-current="page">Pengantar' in first[0] and "✔" not in first[0]
+    assert items(learner, "pengantar") == first
+    assert any(key[0] == "learn/_module_outline.html" for key in fragments._store)
+    second = items(learner, "standar")
+    assert 'aria-current="page"' not in second[0] and 'aria-current="page"' in second[1]
+    learner.complete("pengantar")
+    assert "✔" in items(learner, "standar")[0]
+    assert "✔" not in items(other, "standar")[0]
