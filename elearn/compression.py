@@ -17,8 +17,9 @@ remember-me cookies are SameSite=Lax, so requests another site starts in the
 background arrive signed out and see only public pages (only top-level
 navigations carry the cookies, and thousands of those do not go unnoticed); and
 the CSRF token in forms is signed with a timestamp (Flask-WTF), so its signed
-part changes every second instead of staying the same over the requests such an
-attack needs.
+part changes at least once a minute (``elearn.signed`` hands the same one out for
+up to ``CSRF_REUSE_SECONDS``) instead of staying the same over the thousands of
+requests such an attack needs.
 """
 
 from __future__ import annotations
