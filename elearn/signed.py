@@ -40,7 +40,8 @@ def _keep(store: dict, key: str, value: tuple) -> None:
 
 def open_cookie(serializer, value: str, max_age: int) -> dict | None:
     """The data signed in cookie ``value`` (a copy), or None when its signature is
-    wrong or it is older than ``max_age`` seconds (as ``serializer.loads``)."""
+    wrong, it is older than ``max_age`` seconds (as ``serializer.loads``) or it
+    holds something other than a mapping."""
     kept = _cookies.get(value)
     if kept is not None and kept[0] is serializer:
         age = int(_clock()) - kept[2]
@@ -50,7 +51,9 @@ def open_cookie(serializer, value: str, max_age: int) -> dict | None:
         data, signed_at = serializer.loads(value, max_age=max_age, return_timestamp=True)
     except BadSignature:
         return None
-    if isinstance(data, dict) and all(type(v) in _PLAIN for v in data.values()):
+    if not isinstance(data, dict):  # signed with the key, yet not a session: start anew
+        return None
+    if all(type(v) in _PLAIN for v in data.values()):
         _keep(_cookies, value, (serializer, dict(data), int(signed_at.timestamp())))
     return data
 

@@ -44,7 +44,10 @@ def me() -> User:
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    """The user of a live session; an ended or unknown session is signed out."""
+    """The user of a live session; an ended or unknown session is signed out (and so
+    is a session cookie naming something other than a session id)."""
+    if not isinstance(session_id, str):
+        return None
     return load_session_user(session_id)
 
 

@@ -150,3 +150,17 @@ def test_two_sessions_never_share_a_token(app, make_user):
         AuthActions(client).login(NIPS[who])
         tokens.append(_token(client))
     assert tokens[0] != tokens[1]
+
+
+@pytest.mark.parametrize("payload", [[1, 2], "text", 7, {"_user_id": {"nested": 1}},
+                                     {"_user_id": 12345}, {"csrf_token": 123}])
+@pytest.mark.parametrize("path", ["/", "/login", "/courses"])
+def test_a_signed_cookie_of_the_wrong_shape_signs_no_one_in_and_breaks_nothing(
+        app, client, payload, path):
+    """Only a holder of the secret key could sign these; still, each is a visitor
+    signed out, never a server error."""
+    client.set_cookie(app.config["SESSION_COOKIE_NAME"], _cookie(app, payload))
+    response = client.get(path)
+    assert response.status_code in (200, 302)
+    if response.status_code == 302:
+        assert "/login" in response.headers["Location"]
