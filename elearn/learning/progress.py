@@ -134,6 +134,8 @@ def open_module(user: User, module: Module, enrollment: Enrollment,
     dashboard's most-recent-first order stays right without a write on every view.
     """
     now = now or utcnow()
+    if not opening_writes(module, enrollment, row, now):
+        return row
     if row is None:
         row = _new_progress_row(user, module)
     elif _stale(row.last_opened_at, now):
