@@ -1,4 +1,5 @@
-"""Pooled connections to a database server, tested only after they sat idle.
+"""Pooled connections to a database server: tested only after they sat idle, and
+running plain reads outside transactions (see "reads outside transactions" below).
 
 A server can drop a pooled connection (a restart, a failover, an idle timeout).
 SQLAlchemy's ``pool_pre_ping`` tests every connection on every checkout: a round

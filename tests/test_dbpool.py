@@ -130,28 +130,6 @@ def _rows(engine) -> int:
         return connection.exec_driver_sql("SELECT count(*) FROM dbpool_scratch").scalar()
 
 
-@pytest.mark.parametrize("statement, plain", [
-    ("SELECT 1", True),
-    ("SELECT users.id FROM users WHERE users.id = %(id)s", True),
-    ("SELECT users.id FROM users FOR UPDATE", False),
-    ("SELECT report_cells.id FROM report_cells FOR UPDATE SKIP LOCKED", False),
-    ("SELECT a.id FROM a FOR NO KEY UPDATE", False),
-    ("SELECT a.id FROM a FOR SHARE", False),
-    ("SELECT a.id FROM a FOR KEY SHARE", False),
-    ("SELECT a.id FROM a\nFOR\tUPDATE", False),
-    ("select 1", False),  # not as SQLAlchemy writes it: treated as a write, the safe side
-    ("INSERT INTO a VALUES (1)", False),
-    ("UPDATE a SET n = 1", False),
-    ("DELETE FROM a", False),
-    ("WITH x AS (INSERT INTO a VALUES (1) RETURNING n) SELECT n FROM x", False),
-    ("SAVEPOINT sa_savepoint_1", False),
-])
-def test_only_selects_without_a_row_lock_count_as_plain_reads(statement, plain):
-    from elearn.dbpool import is_plain_read
-
-    assert is_plain_read(statement) is plain
-
-
 def test_reads_run_outside_a_transaction_and_keep_their_prepared_statements(scratch_engine):
     """No BEGIN for a read, so nothing to end; and a closed session's rollback, which
     makes psycopg forget every prepared statement, has no transaction to roll back."""
