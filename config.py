@@ -58,6 +58,21 @@ class Config:
     CERTIFICATE_SIGNATORY_NIP = "197508172000031002"
     #: Requests to the public verification page allowed per address.
     VERIFY_RATE_LIMIT = "30 per minute"
+    #: Outgoing email (SMTP). With no MAIL_HOST, messages are written to the log
+    #: instead and everything else works the same.
+    MAIL_HOST = ""
+    MAIL_PORT = 587
+    #: "starttls" (port 587), "ssl" (port 465) or "none" (a relay on a trusted network).
+    MAIL_SECURITY = "starttls"
+    MAIL_USER = ""
+    MAIL_PASSWORD = ""
+    MAIL_SENDER = "elearn <no-reply@localhost>"
+    #: Seconds to wait for the mail server before a message counts as failed (and retried).
+    MAIL_TIMEOUT = 10
+    #: How long a password-reset link works, in seconds.
+    PASSWORD_RESET_MAX_AGE = 3600
+    #: "Lupa kata sandi?" requests allowed per network address.
+    PASSWORD_RESET_LIMIT = "5 per 15 minutes"  # noqa: S105 - a rate, not a password
     #: Rows per page in long lists.
     PAGE_SIZE = 25
     #: Largest request accepted, in bytes (zipped course uploads).

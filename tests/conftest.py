@@ -196,6 +196,22 @@ def auth(client):
 
 
 @pytest.fixture
+def mailbox(app, monkeypatch):
+    """A real SMTP server on loopback (tests/mailbox.py) the app sends its email to."""
+    from tests import mailbox as smtp
+
+    box, controller = smtp.start()
+    for key, value in {"MAIL_HOST": box.host, "MAIL_PORT": box.port,
+                       "MAIL_SECURITY": "none", "MAIL_SENDER": "elearn <elearn@bkpsdm.example>",
+                       "MAIL_TIMEOUT": 5}.items():
+        monkeypatch.setitem(app.config, key, value)
+    try:
+        yield box
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
 def sample_course(app):
     """The sample course "komunikasi-dengan-warga" from content/, real-sized lessons."""
     with app.app_context():

@@ -77,7 +77,9 @@ ROUTES = [
     ("/admin/reports/siasn-certificates.zip", "/admin/reports/siasn-certificates.zip", "GET",
      {"admin"}),
 ]
-PUBLIC = {"/login", "/healthz", "/logout", "/language", "/verify", "/verify/<code>"}
+PUBLIC = {"/login", "/healthz", "/logout", "/language", "/verify", "/verify/<code>",
+          # a forgotten password: the link's token decides (tests/auth/test_password_reset.py)
+          "/password/forgot", "/password/reset/<token>"}
 #: Shown to visitors as a public summary when the course is open (tests/learn/test_public.py).
 PUBLIC_PREVIEW = {"/courses/<slug>"}
 #: Pages of one learner's own records; others get 404 (tests/learn/test_isolation.py).
@@ -157,7 +159,7 @@ def test_each_role_reaches_only_its_pages(client, auth, make_user, course, rule,
         assert "Akses ditolak" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path", ["/login", "/healthz"])
+@pytest.mark.parametrize("path", ["/login", "/healthz", "/password/forgot"])
 def test_public_pages_need_no_sign_in(client, path):
     assert client.get(path).status_code == 200
 

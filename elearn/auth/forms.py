@@ -64,3 +64,30 @@ class EmptyForm(Form):
     """A form with only a CSRF token, for button-only POSTs."""
 
     submit = SubmitField(_l("Send"))
+
+
+class ForgotPasswordForm(Form):
+    identifier = StringField(
+        _l("NIP or email"),
+        validators=[DataRequired(message=_l("Enter your NIP or email.")), Length(max=254)],
+        render_kw={"autocomplete": "username", "autocapitalize": "none"},
+    )
+    submit = SubmitField(_l("Send the link"))
+
+
+class ResetPasswordForm(Form):
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(message=_l("Enter a new password."))],
+        render_kw={"autocomplete": "new-password"}, widget=KEPT,
+        description=ChangePasswordForm.new_password.kwargs["description"],
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[
+            DataRequired(message=_l("Repeat the new password.")),
+            EqualTo("new_password", message=_l("The two new passwords differ.")),
+        ],
+        render_kw={"autocomplete": "new-password"}, widget=KEPT,
+    )
+    submit = SubmitField(_l("Save password"))

@@ -1,4 +1,4 @@
-"""Sign in with NIP or email, sign out, change password."""
+"""Sign in with NIP or email, sign out, change password, reset a forgotten one."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, limiter
 from ..models import User
+from ..models.audit import record as audit
+from ..notifications import outbox, reset
 from ..people.services import (
     change_password,
     check_sign_in,
@@ -17,7 +19,14 @@ from ..people.services import (
 from ..people.sessions import end_all_sessions, end_session, session_remembered, start_session
 from ..safe_redirect import safe_target
 from . import bp, throttle
-from .forms import ChangePasswordForm, EmptyForm, LoginForm, SignOutEverywhereForm
+from .forms import (
+    ChangePasswordForm,
+    EmptyForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ResetPasswordForm,
+    SignOutEverywhereForm,
+)
 
 
 def _failed(response) -> bool:
@@ -137,13 +146,81 @@ def _password_form_ok(form: ChangePasswordForm, user) -> bool:
     return valid and not problems
 
 
-def keep_what_can_be_kept(form: ChangePasswordForm) -> None:
+def keep_what_can_be_kept(form: ChangePasswordForm | ResetPasswordForm) -> None:
     """After a refusal, the page shows again with every field still right filled in:
     a wrong current password or a refused new one is cleared, nothing else."""
-    cleared = {form.current_password} if form.current_password.errors else set()
+    current = getattr(form, "current_password", None)
+    cleared = {current} if current is not None and current.errors else set()
     if form.new_password.errors:
         cleared |= {form.new_password, form.confirm}
     if form.confirm.errors:
         cleared.add(form.confirm)
     for field in cleared:
         field.data, field.raw_data = "", []
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    """"Lupa kata sandi?": a reset link by email. The answer is the same whether or
+    not the NIP or email belongs to an account (see elearn/notifications/reset.py)."""
+    if current_user.is_authenticated:
+        return redirect(url_for("auth.change_password"))
+    if request.method == "POST":
+        return _request_reset(ForgotPasswordForm())
+    return render_template("auth/forgot_password.html", form=ForgotPasswordForm(formdata=None))
+
+
+@limiter.limit(lambda: current_app.config["PASSWORD_RESET_LIMIT"], scope="password-reset")
+def _request_reset(form: ForgotPasswordForm):
+    if not form.validate_on_submit():
+        return render_template("auth/forgot_password.html", form=form)
+    identifier = form.identifier.data
+    response = redirect(url_for("auth.login"))
+    # Everything that depends on the account runs after the answer has gone: the
+    # answer, and its time, are the same for every NIP or email.
+    app = current_app._get_current_object()
+
+    def send_link():
+        with app.app_context():
+            try:
+                notification_id = reset.request_reset(find_user_by_login(identifier))
+                if notification_id is not None:
+                    outbox.deliver_now(notification_id)
+            finally:
+                db.session.remove()
+
+    response.call_on_close(send_link)
+    flash(_("If that NIP or email belongs to an account with an email address, a link to "
+            "choose a new password is on its way to that address. It works for "
+            "%(minutes)d minutes. No email? Look in the spam folder, or ask the training "
+            "admin of your agency to reset your password.",
+            minutes=int(current_app.config["PASSWORD_RESET_MAX_AGE"]) // 60), "info")
+    return response
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    """Choose a new password from the link of a reset email; signs in on success."""
+    try:
+        user = reset.user_for_token(token)
+    except reset.InvalidToken as exc:
+        return render_template("auth/reset_invalid.html", expired=exc.expired), 410
+    form = ResetPasswordForm()
+    if form.is_submitted():
+        # Every problem at once, as on the change-password page.
+        valid = form.validate()
+        problems = reset.reset_problems(user, form.new_password.data) \
+            if form.new_password.data else []
+        if valid and not problems:
+            reset.reset_password(user, form.new_password.data)
+            audit(user, "user.password_reset", f"user {user.nip}")
+            if current_user.is_authenticated:
+                logout_user()
+            _sign_in(user, remember=False)
+            flash(_("Your password has been changed. You are signed in; every other "
+                    "session of your account has ended."), "success")
+            return redirect(url_for("main.dashboard"))
+        form.new_password.errors = [*form.new_password.errors,
+                                    *(m.text(_) for m in problems)]
+        keep_what_can_be_kept(form)
+    return render_template("auth/reset_password.html", form=form, user=user)

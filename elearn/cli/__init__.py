@@ -40,6 +40,7 @@ def outcome(value: str) -> str:
 
 def register_cli(app: Flask) -> None:
     from .content import content_cli
+    from .notify import notify_cli
     from .reports import reports_cli
     from .staff import import_users_command
     from .users import demo_command, users_cli
@@ -49,3 +50,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(reports_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(notify_cli)

@@ -12,6 +12,7 @@ from .learning import (
     ModuleProgress,
     QuizAttempt,
 )
+from .notifications import Notification
 from .people import EMPLOYMENT_STATUSES, ROLES, Unit, User, UserSession
 from .reporting import ReportCell
 
@@ -21,6 +22,6 @@ __all__ = [
     "EMPLOYMENT_STATUSES", "ROLES", "Assignment", "AuditEntry",
     "Certificate", "CertificateSequence", "Course",
     "CourseAsset", "CourseCompletion", "CourseInstructor", "Enrollment", "Module",
-    "ModuleProgress", "QuizAttempt", "ReportCell", "AttemptItem", "StaffImport", "Unit", "User",
-    "UserSession",
+    "ModuleProgress", "Notification", "QuizAttempt", "ReportCell", "AttemptItem", "StaffImport",
+    "Unit", "User", "UserSession",
 ]

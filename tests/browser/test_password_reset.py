@@ -1,0 +1,58 @@
+"""A learner who forgot the password resets it from the emailed link on a phone."""
+
+import pytest
+from playwright.sync_api import expect
+
+from elearn.demo import DEMO_PASSWORD
+
+from .conftest import PHONE
+from .helpers import sign_in
+
+pytestmark = pytest.mark.browser
+
+NEW_PASSWORD = "kopi susu di pagi hari"  # noqa: S105
+
+
+def test_forgot_password_link_sets_a_new_password_and_ends_the_old_session(
+        demo, live_server, browser, mailbox, app, monkeypatch):
+    monkeypatch.setitem(app.config, "PUBLIC_URL", live_server)
+    old = browser.new_context(viewport=PHONE, locale="id-ID").new_page()
+    sign_in(old, live_server, "peserta@demo.example")
+    expect(old.get_by_role("heading", level=1)).to_have_text("Pembelajaran Saya")
+
+    context = browser.new_context(viewport=PHONE, locale="id-ID")
+    page = context.new_page()
+    page.goto(live_server + "/login")
+    page.get_by_role("link", name="Lupa kata sandi?").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lupa kata sandi?")
+    page.get_by_label("NIP atau email").fill("peserta@demo.example")
+    page.get_by_role("button", name="Kirim tautan").click()
+    expect(page).to_have_url(live_server + "/login")
+    expect(page.get_by_text("tautan untuk membuat kata sandi baru")).to_be_visible()
+
+    (received,) = mailbox.wait_for(1)
+    assert received.recipients == ["peserta@demo.example"]
+    (link,) = [u for u in received.links() if "/password/reset/" in u]
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Buat kata sandi baru")
+    page.get_by_label("Kata sandi baru", exact=True).fill(NEW_PASSWORD)
+    page.get_by_label("Ulangi kata sandi baru").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Simpan kata sandi").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pembelajaran Saya")
+    expect(page.get_by_text("Kata sandi Anda telah diganti")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    # the session on the other phone is over
+    old.reload()
+    expect(old).to_have_url(live_server + "/login?next=%2F")
+    # the old password no longer signs in, the new one does
+    fresh = browser.new_context(viewport=PHONE, locale="id-ID").new_page()
+    sign_in(fresh, live_server, "peserta@demo.example", DEMO_PASSWORD)
+    expect(fresh.get_by_text("NIP/email atau kata sandi salah.")).to_be_visible()
+    sign_in(fresh, live_server, "peserta@demo.example", NEW_PASSWORD)
+    expect(fresh.get_by_role("heading", level=1)).to_have_text("Pembelajaran Saya")
+    # the link was used: it no longer works
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tautan ini tidak berlaku lagi")
+    for context_ in (old.context, context, fresh.context):
+        context_.close()
