@@ -71,32 +71,44 @@ def _take(notification_id: int, due_before: datetime, now: datetime) -> bool:
 
 
 def deliver_one(notification: Notification) -> bool:
-    """Send one taken row's email and record how it went (committed). True if sent."""
-    now = utcnow()
-    notification.attempts += 1
+    """Send one taken row's email and record how it went (committed). True if sent.
+
+    The email is written first and the transaction ended before the mail server is
+    contacted: no database lock is held while it answers (SQLite would make every
+    other writer wait for it)."""
+    problem: Exception | None = None
     try:
-        send(messages.email_for(notification))
-    except (MailError, messages.NothingToSend) as exc:
-        if isinstance(exc, messages.NothingToSend):
-            notification.email_status = "none"
-            notification.next_attempt_at = None
-        elif notification.attempts >= MAX_ATTEMPTS:
-            notification.email_status = "failed"
-            notification.next_attempt_at = None
-        else:
-            wait = RETRY_MINUTES[min(notification.attempts, len(RETRY_MINUTES)) - 1]
-            notification.next_attempt_at = now + timedelta(minutes=wait)
-        notification.last_error = str(exc)[:2000]
-        log.warning("email %s to user %s not sent (try %d): %s", notification.kind,
-                    notification.user_id, notification.attempts, exc)
-        db.session.commit()
-        return False
-    notification.email_status = "sent"
-    notification.sent_at = now
-    notification.next_attempt_at = None
-    notification.last_error = None
+        mail = messages.email_for(notification)
+    except messages.NothingToSend as exc:
+        mail, problem = None, exc
     db.session.commit()
-    return True
+    if mail is not None:
+        try:
+            send(mail)
+        except MailError as exc:
+            problem = exc
+    notification.attempts += 1
+    if problem is None:
+        notification.email_status = "sent"
+        notification.sent_at = utcnow()
+        notification.next_attempt_at = None
+        notification.last_error = None
+        db.session.commit()
+        return True
+    if isinstance(problem, messages.NothingToSend):
+        notification.email_status = "none"
+        notification.next_attempt_at = None
+    elif notification.attempts >= MAX_ATTEMPTS:
+        notification.email_status = "failed"
+        notification.next_attempt_at = None
+    else:
+        wait = RETRY_MINUTES[min(notification.attempts, len(RETRY_MINUTES)) - 1]
+        notification.next_attempt_at = utcnow() + timedelta(minutes=wait)
+    notification.last_error = str(problem)[:2000]
+    log.warning("email %s to user %s not sent (try %d): %s", notification.kind,
+                notification.user_id, notification.attempts, problem)
+    db.session.commit()
+    return False
 
 
 def deliver_due(*, now: datetime | None = None, limit: int = 500) -> Delivery:

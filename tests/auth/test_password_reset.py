@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from elearn.extensions import db
 from elearn.models import Notification, User
+from elearn.notifications import reset
 from tests.conftest import csrf_token
 
 NEW_PASSWORD = "kopi susu di pagi hari"  # noqa: S105
@@ -230,3 +232,47 @@ def test_an_unreachable_mail_server_is_retried_by_notify_send(app, client, perso
     with app.app_context():
         row = db.session.query(Notification).one()
         assert (row.email_status, row.attempts) == ("sent", 2)
+
+
+def test_the_answer_takes_as_long_for_a_known_account_as_for_an_unknown_one(
+        app, mailbox, person, monkeypatch):
+    """Over a real HTTP server, with a mail server that takes 0.3 s per message and
+    an email for every request: the response is complete before anything that
+    depends on the account, so its time tells nothing (medians of 25 requests
+    each, alternated). (The account lookup is checked above, statement by
+    statement: its fraction of a millisecond is below what timing can show.)"""
+    import http.client
+    import statistics
+    import threading
+    from urllib.parse import urlencode
+
+    from werkzeug.serving import make_server
+
+    monkeypatch.setitem(app.config, "PASSWORD_RESET_LIMIT", "1000 per minute")
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
+    monkeypatch.setattr(reset, "RESEND_AFTER", timedelta(0))
+    mailbox.delay = 0.3
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    times = {"known": [], "unknown": []}
+    try:
+        for i in range(52):
+            which = ("known", "unknown")[i % 2]
+            identifier = person.nip if which == "known" else f"19900101202001{i:04d}"
+            connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=10)
+            body = urlencode({"identifier": identifier})
+            started = time.perf_counter()
+            connection.request("POST", "/password/forgot", body=body, headers={
+                "Content-Type": "application/x-www-form-urlencoded"})
+            response = connection.getresponse()
+            response.read()
+            elapsed = time.perf_counter() - started
+            connection.close()
+            assert response.status == 302
+            if i >= 2:  # the first of each warms up
+                times[which].append(elapsed)
+    finally:
+        server.shutdown()
+    known, unknown = (statistics.median(times[k]) for k in ("known", "unknown"))
+    assert abs(known - unknown) < 0.1, (known, unknown)
+    assert len(mailbox.wait_for(26, timeout=15)) == 26  # every known request sent one
