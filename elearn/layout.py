@@ -16,6 +16,7 @@ code and the configuration only, never from data a request could change.
 from __future__ import annotations
 
 from flask import current_app, request
+from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -27,9 +28,11 @@ from .signed import csrf_token
 #: characters: no translation, link or name holds them).
 CSRF_MARK = "\ue000csrf\ue000"
 NEXT_MARK = "\ue000next\ue000"
+UNREAD_MARK = "\ue000unread\ue000"
 
 #: Endpoints and blueprints whose menu item is the current page.
-_SECTION_ENDPOINTS = {"main.dashboard": "dashboard", "auth.change_password": "password"}
+_SECTION_ENDPOINTS = {"main.dashboard": "dashboard", "auth.change_password": "password",
+                      "main.notifications": "notifications"}
 _SECTION_BLUEPRINTS = {"learn": "learn", "author": "author", "admin": "admin"}
 
 
@@ -45,7 +48,8 @@ def _fragment(template: str, locale: str, role: str | None, section: str) -> str
     # The links depend on where the app is mounted (``SCRIPT_NAME`` from the proxy).
     return fragment(template, (locale, role, section, agency, request.script_root),
                     role=role, section=section, current_locale=locale, languages=LANGUAGES,
-                    agency_name=agency, csrf_mark=CSRF_MARK, next_mark=NEXT_MARK)
+                    agency_name=agency, csrf_mark=CSRF_MARK, next_mark=NEXT_MARK,
+                    unread_mark=UNREAD_MARK)
 
 
 def _role() -> str | None:
@@ -59,7 +63,18 @@ def site_header(locale: str) -> Markup:
     text = _fragment("_site_header.html", locale, role, _section() if role else "")
     if role:
         text = text.replace(CSRF_MARK, str(escape(csrf_token())))
+        text = text.replace(UNREAD_MARK, _unread_badge(current_user.unread_notifications))
     return Markup(text)  # noqa: S704 - rendered by Jinja with autoescape; token is URL-safe
+
+
+def _unread_badge(count: int) -> str:
+    """The menu's count of unread messages (from the user's row: no query)."""
+    if not count:
+        return ""
+    shown = "99+" if count > 99 else str(int(count))
+    label = escape(ngettext("%(num)d unread", "%(num)d unread", count))
+    return (f' <span class="count" aria-hidden="true">{shown}</span>'
+            f'<span class="visually-hidden"> ({label})</span>')
 
 
 def site_footer(locale: str) -> Markup:

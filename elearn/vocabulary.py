@@ -72,6 +72,23 @@ AUDIT_TARGET_LABELS = {
     "user": N_("NIP %(id)s"),
     "unit": N_("unit %(id)s"),
 }
+#: Kinds of messages to people (elearn/notifications/messages.py).
+NOTIFICATION_KIND_LABELS = {
+    "assignment_new": N_("A course assigned to me"),
+    "due_soon": N_("Reminders before a due date"),
+    "overdue": N_("Weekly reminders after a due date"),
+    "certificate_issued": N_("My certificates"),
+    "password_changed": N_("Password changed"),
+    "account_created": N_("Account created"),
+    "password_reset": N_("Password-reset link"),
+}
+#: How a message's email went.
+EMAIL_STATUS_LABELS = {
+    "pending": N_("Waiting to be sent"),
+    "sent": N_("Sent"),
+    "failed": N_("Failed, given up"),
+    "none": N_("No email (no address)"),
+}
 #: Employment status (status kepegawaian); the Indonesian terms in every language.
 EMPLOYMENT_STATUS_LABELS = {"PNS": "PNS", "PPPK": "PPPK"}
 
@@ -103,6 +120,8 @@ VOCABULARIES: dict[str, dict[str, str]] = {
     "role": ROLE_LABELS,
     "employment_status": EMPLOYMENT_STATUS_LABELS,
     "audit_action": AUDIT_ACTION_LABELS,
+    "notification_kind": NOTIFICATION_KIND_LABELS,
+    "email_status": EMAIL_STATUS_LABELS,
 }
 
 

@@ -23,6 +23,9 @@ ROUTES = [
     ("/", "/", "GET", ALL),
     ("/account/password", "/account/password", "GET", ALL),
     ("/account/sign-out-everywhere", "/account/sign-out-everywhere", "POST", ALL),
+    ("/account/notifications", "/account/notifications", "POST", ALL),
+    ("/notifications", "/notifications", "GET", ALL),
+    ("/notifications/read", "/notifications/read", "POST", ALL),
     ("/courses", "/courses", "GET", ALL),
     ("/courses/<slug>", C, "GET", ALL),
     ("/courses/<slug>/enrol", f"{C}/enrol", "POST", ALL),
@@ -74,6 +77,7 @@ ROUTES = [
     ("/admin/reports/siasn.<any(csv, xlsx):fmt>", "/admin/reports/siasn.xlsx", "GET",
      {"admin"}),
     ("/admin/reports/jp.<any(csv, xlsx):fmt>", "/admin/reports/jp.csv", "GET", {"admin"}),
+    ("/admin/notifications", "/admin/notifications", "GET", {"admin"}),
     ("/admin/reports/siasn-certificates.zip", "/admin/reports/siasn-certificates.zip", "GET",
      {"admin"}),
 ]

@@ -4,4 +4,11 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from . import assignment_routes, bulk_assignment_routes, import_routes, report_routes, routes  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    assignment_routes,
+    bulk_assignment_routes,
+    import_routes,
+    notification_routes,
+    report_routes,
+    routes,
+)

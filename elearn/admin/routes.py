@@ -15,6 +15,7 @@ from ..certificates import issue
 from ..extensions import db
 from ..inputs import page_arg
 from ..models import AuditEntry, Certificate, Course, Unit, User
+from ..notifications import outbox
 from ..people import directory, management
 from ..people.errors import PeopleError
 from ..vocabulary import CERTIFICATE_STATUSES, audit_target_parts
@@ -137,6 +138,7 @@ def reset_user_password(user_id):
     person = _person(user_id)
     if EmptyForm().validate_on_submit():
         password = management.reset_password(person, current_user)
+        outbox.password_changed(person)
         db.session.commit()
         flash(_("New temporary password for %(name)s: %(password)s (shown once; they must "
                 "change it at next sign-in).", name=person.full_name, password=password),

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..extensions import db, limiter
 from ..models import User
 from ..models.audit import record as audit
-from ..notifications import outbox, reset
+from ..notifications import inbox, messages, outbox, reset
 from ..people.services import (
     change_password,
     check_sign_in,
@@ -125,13 +125,36 @@ def change_password_view():
     if form.is_submitted() and _password_form_ok(form, user):
         remember = session_remembered(user.session_id)  # asked before the sessions end
         change_password(user, form.current_password.data, form.new_password.data)
+        outbox.password_changed(user)
         # Every session ended with the old password; this device gets a new one.
         _sign_in(user, remember)
         flash(_("Your password has been changed."), "success")
         return redirect(url_for("main.dashboard"))
     keep_what_can_be_kept(form)
     return render_template("auth/change_password.html", form=form,
-                           everywhere=SignOutEverywhereForm())
+                           everywhere=SignOutEverywhereForm(), **_preferences(user))
+
+
+def _preferences(user: User) -> dict:
+    off = messages.turned_off(user)
+    return {"kinds": messages.optional_kinds(), "kinds_off": off,
+            "preferences": EmptyForm(prefix="notify")}
+
+
+@bp.route("/account/notifications", methods=["POST"])
+@login_required
+def notification_preferences():
+    """Which optional messages the person gets (security notices always come)."""
+    if EmptyForm(prefix="notify").validate_on_submit():
+        wanted = set(request.form.getlist("kind"))
+        inbox.set_turned_off(current_user._get_current_object(),
+                             {k.name for k in messages.optional_kinds()} - wanted)
+        db.session.commit()
+        flash(_("Your choice of messages is saved."), "success")
+    else:
+        flash(_("The form expired or was sent from elsewhere. Reload the page and try "
+                "again."), "error")
+    return redirect(url_for("auth.change_password") + "#notifications")
 
 
 def _password_form_ok(form: ChangePasswordForm, user) -> bool:
@@ -141,8 +164,8 @@ def _password_form_ok(form: ChangePasswordForm, user) -> bool:
         return False
     problems = password_change_problems(user, form.current_password.data,
                                         form.new_password.data)
-    for field, messages in problems.items():
-        getattr(form, field).errors.extend(m.text(_) for m in messages)
+    for field, found in problems.items():
+        getattr(form, field).errors.extend(m.text(_) for m in found)
     return valid and not problems
 
 
@@ -213,6 +236,7 @@ def reset_password(token):
             if form.new_password.data else []
         if valid and not problems:
             reset.reset_password(user, form.new_password.data)
+            outbox.password_changed(user)
             audit(user, "user.password_reset", f"user {user.nip}")
             if current_user.is_authenticated:
                 logout_user()

@@ -26,6 +26,7 @@ class Notification(db.Model):
         sa.CheckConstraint(sa.column("email_status").in_(EMAIL_STATUSES),
                            name="email_status_known"),
         sa.Index("ix_notifications_email_due", "email_status", "next_attempt_at"),
+        sa.Index("ix_notifications_kind_created", "kind", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,5 +44,7 @@ class Notification(db.Model):
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     next_attempt_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    #: When the person saw it in the app (set at once for what the app does not list).
+    read_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     user: Mapped[User] = relationship()

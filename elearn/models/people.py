@@ -88,6 +88,12 @@ class User(UserMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(default=False)
     #: UI language chosen by the user; None means the site default.
     locale: Mapped[str | None] = mapped_column(sa.String(5))
+    #: Kinds of optional messages the person turned off (comma-separated, see
+    #: elearn/notifications/messages.py).
+    notifications_off: Mapped[str | None] = mapped_column(sa.String(200))
+    #: Messages in the app not yet read: kept with each change of them, so the menu
+    #: shows it from the row every page loads anyway.
+    unread_notifications: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow

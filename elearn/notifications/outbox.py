@@ -36,19 +36,89 @@ RETRY_MINUTES = (1, 5, 30, 120)
 LEASE = timedelta(minutes=10)
 
 
-def record(user: User, kind: str, key: str, data: dict | None = None) -> Notification | None:
-    """Record the message (``kind``, ``key``) to ``user`` unless it exists; returns
-    the new row, or None when it was already there. Flushes, does not commit."""
-    values = {"user_id": user.id, "kind": kind, "key": str(key)[:100], "data": data,
-              "created_at": utcnow(), "attempts": 0,
-              "email_status": "pending" if user.email else "none",
-              "next_attempt_at": utcnow() if user.email else None}
-    insert = (postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert)
-    statement = (insert(Notification).values(**values)
+def _insert():
+    return postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+
+
+def _values(user_id: int, has_email: bool, kind: str, key, data: dict | None, now) -> dict:
+    in_app = messages.KINDS[kind].in_app
+    return {"user_id": user_id, "kind": kind, "key": str(key)[:100], "data": data,
+            "created_at": now, "attempts": 0,
+            "email_status": "pending" if has_email else "none",
+            "next_attempt_at": now if has_email else None,
+            # what the app does not list is never unread there
+            "read_at": None if in_app else now}
+
+
+def record(user: User, kind: str, key, data: dict | None = None) -> Notification | None:
+    """Record the message (``kind``, ``key``) to ``user`` unless it exists or the
+    person turned that kind off; returns the new row, or None. Flushes, does not
+    commit."""
+    if messages.KINDS[kind].optional and kind in messages.turned_off(user):
+        return None
+    statement = (_insert()(Notification)
+                 .values(**_values(user.id, bool(user.email), kind, key, data, utcnow()))
                  .on_conflict_do_nothing(index_elements=["user_id", "kind", "key"])
                  .returning(Notification.id))
     new_id = db.session.execute(statement).scalar()
-    return db.session.get(Notification, new_id) if new_id is not None else None
+    if new_id is None:
+        return None
+    if messages.KINDS[kind].in_app:
+        recount_unread([user.id])
+    return db.session.get(Notification, new_id)
+
+
+def record_many(kind: str, rows: list[tuple[int, bool, str, dict | None]]) -> int:
+    """Record ``kind`` for many people at once: rows of (user id, has an email
+    address, key, data); each (person, key) once, whoever else records it. Returns
+    how many were new. Does not commit."""
+    if not rows:
+        return 0
+    now, added = utcnow(), 0
+    users: set[int] = set()
+    for start in range(0, len(rows), 500):
+        chunk = [_values(user_id, has_email, kind, key, data, now)
+                 for user_id, has_email, key, data in rows[start:start + 500]]
+        statement = (_insert()(Notification).values(chunk)
+                     .on_conflict_do_nothing(index_elements=["user_id", "kind", "key"])
+                     .returning(Notification.user_id))
+        new = list(db.session.execute(statement).scalars())
+        added += len(new)
+        users.update(new)
+    if messages.KINDS[kind].in_app:
+        recount_unread(sorted(users))
+    return added
+
+
+def recount_unread(user_ids: list[int]) -> None:
+    """Set each person's count of unread messages from the messages themselves."""
+    unread = (sa.select(sa.func.count()).select_from(Notification)
+              .where(Notification.user_id == User.id, Notification.read_at.is_(None))
+              .scalar_subquery())
+    for start in range(0, len(user_ids), 500):
+        db.session.execute(
+            sa.update(User).where(User.id.in_(user_ids[start:start + 500]))
+            .values(unread_notifications=unread, updated_at=User.updated_at)
+            .execution_options(synchronize_session=False))
+
+
+def password_changed(user: User) -> None:
+    """The security notice after any change of ``user``'s password (cannot be
+    turned off). Does not commit."""
+    now = utcnow()
+    record(user, "password_changed", now.isoformat(), {"at": now.isoformat()})
+
+
+def mark_read(user: User) -> int:
+    """Mark every message of ``user`` read; returns how many were unread."""
+    changed = db.session.execute(
+        sa.update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)).rowcount
+    recount_unread([user.id])
+    db.session.expire(user, ["unread_notifications"])
+    return changed
 
 
 @dataclass

@@ -105,10 +105,18 @@ def reset_password(user: User, password: str) -> None:
     db.session.flush()
 
 
-@messages.kind(KIND)
-def _reset_email(notification: Notification, user: User) -> dict:
+@messages.kind(KIND, optional=False, in_app=False)
+def _reset_email(notification: Notification, user: User) -> messages.Content:
     from flask import url_for
+    from flask_babel import gettext as _
 
     minutes = int(current_app.config["PASSWORD_RESET_MAX_AGE"]) // 60
-    return {"link": url_for("auth.reset_password", token=make_token(user), _external=True),
-            "minutes": minutes}
+    return messages.Content(
+        _("Reset your password"),
+        [_("Someone (we hope you) asked to reset the password of your %(agency)s elearn "
+           "account (NIP %(nip)s). Open this link to choose a new password:",
+           agency=current_app.config["AGENCY_NAME"], nip=user.nip),
+         _("The link works for %(minutes)d minutes, once. Choosing the new password signs "
+           "you out of every device.", minutes=minutes),
+         _("If you did not ask for this, ignore this email: your password stays as it is.")],
+        (_("Choose a new password"), url_for("auth.reset_password", token=make_token(user))))

@@ -10,9 +10,11 @@ from flask import render_template_string
 from ..conftest import AuthActions, csrf_token
 
 MENU = {
-    "learner": ["Pembelajaran Saya", "Kursus", "Kata sandi"],
-    "instructor": ["Pembelajaran Saya", "Kursus", "Penyusunan Materi", "Kata sandi"],
-    "admin": ["Pembelajaran Saya", "Kursus", "Penyusunan Materi", "Administrasi", "Kata sandi"],
+    "learner": ["Pembelajaran Saya", "Kursus", "Pemberitahuan", "Kata sandi"],
+    "instructor": ["Pembelajaran Saya", "Kursus", "Penyusunan Materi", "Pemberitahuan",
+                   "Kata sandi"],
+    "admin": ["Pembelajaran Saya", "Kursus", "Penyusunan Materi", "Administrasi",
+              "Pemberitahuan", "Kata sandi"],
 }
 
 
@@ -94,7 +96,7 @@ def test_the_layout_follows_the_chosen_language(client, make_user):
     html = client.get("/").get_data(as_text=True)
     client.post("/language", data={"locale": "en", "csrf_token": csrf_token(html)})
     english = client.get("/").get_data(as_text=True)
-    assert _menu(english) == ["My Learning", "Courses", "Password"]
+    assert _menu(english) == ["My Learning", "Courses", "Notifications", "Password"]
     assert '<html lang="en">' in english
     assert re.search(r'value="en" [^>]*aria-pressed="true"', english)
     assert "Skip to content" in english and "Langsung ke isi" not in english
