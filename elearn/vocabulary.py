@@ -74,10 +74,10 @@ AUDIT_TARGET_LABELS = {
 }
 #: Kinds of messages to people (elearn/notifications/messages.py).
 NOTIFICATION_KIND_LABELS = {
-    "assignment_new": N_("A course assigned to me"),
+    "assignment_new": N_("New course assigned"),
     "due_soon": N_("Reminders before a due date"),
     "overdue": N_("Weekly reminders after a due date"),
-    "certificate_issued": N_("My certificates"),
+    "certificate_issued": N_("Certificate issued"),
     "password_changed": N_("Password changed"),
     "account_created": N_("Account created"),
     "password_reset": N_("Password-reset link"),

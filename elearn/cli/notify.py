@@ -24,11 +24,15 @@ def send_command(limit: int) -> None:
 
     from flask import current_app
 
+    from .. import mail
     from ..notifications import outbox, schedule
 
     today = datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
     recorded = schedule.schedule(today)
     click.echo(_("New messages: %(count)d", count=sum(recorded.values())))
     done = outbox.deliver_due(limit=limit)
+    if not mail.configured():
+        click.echo(_("No mail server is set (ELEARN_MAIL_HOST): the emails were written to "
+                     "the log."))
     click.echo(_("Sent: %(sent)d, failed (to be retried): %(failed)d, given up: %(given_up)d",
                  sent=done.sent, failed=done.failed, given_up=done.given_up))

@@ -31,6 +31,7 @@ from elearn.learning.completion import complete_course_if_done
 from elearn.learning.progress import enrol, progress_row, published_modules
 from elearn.models import Course, Unit, User
 from elearn.models.people import utcnow
+from elearn.notifications import schedule
 
 from .conftest import PHONE
 from .helpers import sign_in
@@ -82,8 +83,8 @@ class Journey:
 
 def seed_demo(app) -> str:
     """The demo data, with a learner who has finished one course (certificate), read
-    the lessons of another and has a third assigned to their unit; returns the
-    certificate's code."""
+    the lessons of another and has a third assigned to their unit, and is told of
+    the assignment and the certificate in the app; returns the certificate's code."""
     with app.app_context():
         load_demo(SAMPLE_CONTENT)
         learner = db.session.scalar(sa.select(User).where(User.email == ROLES["learner"]))
@@ -103,6 +104,8 @@ def seed_demo(app) -> str:
         assign(courses[ASSIGNED], unit=unit, due_date=date.today() + timedelta(days=30),
                actor=admin)
         db.session.commit()
+        # what `flask notify send` records: the notifications pages have content
+        schedule.schedule(date.today())
         return current_certificate(learner.id, courses[COMPLETED].id).code
 
 

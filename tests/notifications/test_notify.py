@@ -133,9 +133,12 @@ def test_a_forged_kind_cannot_turn_off_a_security_notice(app, client, auth, setu
 
 
 def test_each_email_arrives_once_when_two_senders_run_at_the_same_time(
-        app, setup, mailbox, runner):
+        app, setup, mailbox, runner, make_user):
     set_due(app, date.today() + timedelta(days=1))
+    late = make_user("learner", "199105052015031001", email="dina@pemko.example")
     with app.app_context():
+        db.session.add(Assignment(course_id=setup["course_id"], user_id=late.id,
+                                  due_date=date.today() - timedelta(days=10)))
         completion = CourseCompletion(user_id=setup["third"].id,
                                       course_id=setup["course_id"], course_version=1, jp=2)
         db.session.add(completion)
@@ -155,13 +158,16 @@ def test_each_email_arrives_once_when_two_senders_run_at_the_same_time(
     assert all(r.exit_code == 0 for r in results), [r.output for r in results]
     again = runner.invoke(args=["notify", "send"])
     assert "Terkirim: 0" in again.output
-    received = mailbox.wait_for(3)
+    received = mailbox.wait_for(5)
     subjects = sorted((r.recipients[0], r.subject.split(":")[0]) for r in received)
-    # sari: the assignment and the reminder; budi, who completed: only the certificate
+    # budi, who completed: only the certificate; dina: assigned and overdue;
+    # sari: assigned and due tomorrow (her unit colleague has no email address)
     assert subjects == [("budi@pemko.example", "Sertifikat terbit"),
-                        ("sari@pemko.example", subjects[1][1]),
+                        ("dina@pemko.example", "Kursus baru untuk Anda"),
+                        ("dina@pemko.example", "Lewat batas waktu"),
+                        ("sari@pemko.example", subjects[3][1]),
                         ("sari@pemko.example", "Kursus baru untuk Anda")]
-    assert subjects[1][1].startswith("Batas waktu ")
+    assert subjects[3][1].startswith("Batas waktu ")
     certificate_mail = next(r for r in received if r.recipients == ["budi@pemko.example"])
     assert "/verify/" in certificate_mail.text
 
@@ -207,3 +213,47 @@ def test_the_admin_log_filters_by_person_kind_and_status(app, client, auth, setu
     for hostile in ("?q=" + "%" * 500, "?kind=<script>", "?status=x&page=99999",
                     "?q=%00"):
         assert client.get("/admin/notifications" + hostile).status_code in (200, 404)
+
+
+def test_an_account_made_for_someone_is_announced_without_any_password(
+        app, make_user, mailbox, runner):
+    person = make_user("learner", email="sari@pemko.example", must_change_password=True)
+    make_user("instructor", email="guru@pemko.example")  # chose their own: no message
+    result = runner.invoke(args=["notify", "send"])
+    assert "Terkirim: 1" in result.output, result.output
+    (received,) = mailbox.wait_for(1)
+    assert received.recipients == ["sari@pemko.example"]
+    assert "Akun elearn Anda sudah siap" in received.subject
+    assert person.nip in received.text
+    assert person.password not in received.text and person.password not in received.html
+    assert "kata sandi awal yang diberikan admin" in received.text
+
+
+def test_the_log_tells_a_failed_email_that_will_be_retried(app, client, auth, make_user,
+                                                          monkeypatch, runner):
+    from tests.mailbox import free_port
+
+    person = make_user("learner", email="sari@pemko.example", must_change_password=True)
+    monkeypatch.setitem(app.config, "MAIL_HOST", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())
+    monkeypatch.setitem(app.config, "MAIL_SECURITY", "none")
+    result = runner.invoke(args=["notify", "send"])
+    assert "gagal (akan dicoba lagi): 1" in result.output
+    admin = make_user("admin")
+    auth.login(admin.nip)
+    log = client.get(f"/admin/notifications?q={person.nip}").get_data(as_text=True)
+    assert "Gagal, akan dicoba lagi" in log and "ConnectionRefusedError" in log
+
+
+def test_a_person_who_chose_english_gets_english_email(app, setup, mailbox, runner):
+    with app.app_context():
+        db.session.get(User, setup["first"].id).locale = "en"
+        db.session.commit()
+    runner.invoke(args=["notify", "send"])
+    received = mailbox.wait_for(2)
+    english = next(r for r in received if r.recipients == ["sari@pemko.example"])
+    assert english.subject.startswith("New course for you: ")
+    assert "Hello Test Learner," in english.text and "BKPSDM Kota Medan" in english.text
+    other = next(r for r in received if r.recipients == ["budi@pemko.example"])
+    assert other.subject.startswith("Kursus baru untuk Anda: ")
+    assert 'lang="en"' in english.html and 'lang="id"' in other.html

@@ -183,7 +183,8 @@ def test_a_refused_password_change_does_not_tick_sign_out_everywhere(app, make_u
         "current_password": PASSWORD, "new_password": "password1", "confirm": "password1"})
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    checkbox = next(tag for tag in html.split("<input") if 'type="checkbox"' in tag)
+    checkbox = next(tag for tag in html.split("<input")
+                    if 'type="checkbox"' in tag and 'name="sure"' in tag)
     assert "checked" not in checkbox
 
 
