@@ -209,6 +209,8 @@ def _request_reset(form: ForgotPasswordForm):
                 notification_id = reset.request_reset(find_user_by_login(identifier))
                 if notification_id is not None:
                     outbox.deliver_now(notification_id)
+            except Exception:  # the answer has gone: log, never raise into the server
+                app.logger.exception("password reset: recording or sending the link failed")
             finally:
                 db.session.remove()
 

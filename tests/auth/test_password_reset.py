@@ -276,3 +276,15 @@ def test_the_answer_takes_as_long_for_a_known_account_as_for_an_unknown_one(
     known, unknown = (statistics.median(times[k]) for k in ("known", "unknown"))
     assert abs(known - unknown) < 0.1, (known, unknown)
     assert len(mailbox.wait_for(26, timeout=15)) == 26  # every known request sent one
+
+
+def test_a_failure_after_the_answer_is_logged_not_raised(app, client, person, monkeypatch,
+                                                        caplog):
+    def broken(user):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(reset, "request_reset", broken)
+    with caplog.at_level("ERROR"):
+        answer = ask(client, person.nip)
+    assert answer.status_code == 302
+    assert any("password reset" in r.getMessage() for r in caplog.records)
