@@ -26,12 +26,9 @@ class LoginForm(Form):
 KEPT = PasswordInput(hide_value=False)
 
 
-class ChangePasswordForm(Form):
-    current_password = PasswordField(
-        _l("Current password"),
-        validators=[DataRequired(message=_l("Enter your current password."))],
-        render_kw={"autocomplete": "current-password"}, widget=KEPT,
-    )
+class ResetPasswordForm(Form):
+    """A new password, typed twice (from a reset link)."""
+
     new_password = PasswordField(
         _l("New password"),
         validators=[DataRequired(message=_l("Enter a new password."))],
@@ -50,6 +47,16 @@ class ChangePasswordForm(Form):
         render_kw={"autocomplete": "new-password"}, widget=KEPT,
     )
     submit = SubmitField(_l("Save password"))
+
+
+class ChangePasswordForm(ResetPasswordForm):
+    """The current password, then a new one typed twice."""
+
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(message=_l("Enter your current password."))],
+        render_kw={"autocomplete": "current-password"}, widget=KEPT,
+    )
 
 
 class SignOutEverywhereForm(Form):
@@ -74,20 +81,3 @@ class ForgotPasswordForm(Form):
     )
     submit = SubmitField(_l("Send the link"))
 
-
-class ResetPasswordForm(Form):
-    new_password = PasswordField(
-        _l("New password"),
-        validators=[DataRequired(message=_l("Enter a new password."))],
-        render_kw={"autocomplete": "new-password"}, widget=KEPT,
-        description=ChangePasswordForm.new_password.kwargs["description"],
-    )
-    confirm = PasswordField(
-        _l("Repeat the new password"),
-        validators=[
-            DataRequired(message=_l("Repeat the new password.")),
-            EqualTo("new_password", message=_l("The two new passwords differ.")),
-        ],
-        render_kw={"autocomplete": "new-password"}, widget=KEPT,
-    )
-    submit = SubmitField(_l("Save password"))
