@@ -6,10 +6,17 @@ from wtforms.widgets import PasswordInput
 from ..forms import Form
 
 
+def _bounded(value):
+    """At most one character past the longest email address: the length check still
+    refuses it, and a page showing the form again never echoes megabytes back."""
+    return value[:255] if isinstance(value, str) else value
+
+
 class LoginForm(Form):
     identifier = StringField(
         _l("NIP or email"),
         validators=[DataRequired(message=_l("Enter your NIP or email.")), Length(max=254)],
+        filters=[_bounded],
         render_kw={"autocomplete": "username", "autocapitalize": "none"},
     )
     password = PasswordField(
@@ -77,6 +84,7 @@ class ForgotPasswordForm(Form):
     identifier = StringField(
         _l("NIP or email"),
         validators=[DataRequired(message=_l("Enter your NIP or email.")), Length(max=254)],
+        filters=[_bounded],
         render_kw={"autocomplete": "username", "autocapitalize": "none"},
     )
     submit = SubmitField(_l("Send the link"))

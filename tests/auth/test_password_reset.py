@@ -288,3 +288,13 @@ def test_a_failure_after_the_answer_is_logged_not_raised(app, client, person, mo
         answer = ask(client, person.nip)
     assert answer.status_code == 302
     assert any("password reset" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("path", ["/password/forgot", "/login"])
+def test_a_huge_identifier_is_refused_without_being_echoed_back(client, path):
+    page = client.get(path).get_data(as_text=True)
+    answer = client.post(path, data={"identifier": "1" * 2_000_000, "password": "x",
+                                     "csrf_token": csrf_token(page)})
+    assert answer.status_code == 200
+    assert len(answer.data) < 20_000
+    assert "Paling banyak 254 karakter." in answer.get_data(as_text=True)
