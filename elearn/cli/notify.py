@@ -31,8 +31,8 @@ def send_command(limit: int) -> None:
     recorded = schedule.schedule(today)
     click.echo(_("New messages: %(count)d", count=sum(recorded.values())))
     done = outbox.deliver_due(limit=limit)
+    click.echo(_("Sent: %(sent)d, failed (to be retried): %(failed)d, given up: %(given_up)d",
+                 sent=done.sent, failed=done.failed, given_up=done.given_up))
     if not mail.configured():
         click.echo(_("No mail server is set (ELEARN_MAIL_HOST): the emails were written to "
                      "the log."))
-    click.echo(_("Sent: %(sent)d, failed (to be retried): %(failed)d, given up: %(given_up)d",
-                 sent=done.sent, failed=done.failed, given_up=done.given_up))

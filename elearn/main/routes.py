@@ -21,7 +21,8 @@ def dashboard():
     """"Pembelajaran Saya": the signed-in home."""
     board = dashboard_data(me(), current_app.config["TIMEZONE"])
     return render_template("main/dashboard.html", board=board,
-                           jp_target=current_app.config["YEARLY_JP_TARGET"])
+                           jp_target=current_app.config["YEARLY_JP_TARGET"],
+                           news=inbox.latest_unread(me()))
 
 
 @bp.route("/healthz")

@@ -104,7 +104,8 @@ def email_for(notification: Notification) -> Mail:
 # --------------------------------------------------------------------------- kinds
 
 def _course(notification: Notification) -> Course:
-    course = db.session.get(Course, (notification.data or {}).get("course_id"))
+    course_id = (notification.data or {}).get("course_id")
+    course = db.session.get(Course, course_id) if course_id else None
     if course is None:
         raise NothingToSend("the course no longer exists")
     return course
@@ -157,8 +158,8 @@ def _overdue(notification: Notification, user: User) -> Content:
 
 @kind("certificate_issued", optional=True)
 def _certificate(notification: Notification, user: User) -> Content:
-    certificate = db.session.scalar(db.select(Certificate).where(
-        Certificate.code == (notification.data or {}).get("code")))
+    certificate_id = (notification.data or {}).get("certificate_id")
+    certificate = db.session.get(Certificate, certificate_id) if certificate_id else None
     if certificate is None:
         raise NothingToSend("the certificate no longer exists")
     course = certificate.completion.course

@@ -101,11 +101,12 @@ def _not_told(kind: str, key) -> sa.ColumnElement[bool]:
 
 def certificates_issued() -> int:
     found = db.session.execute(
-        sa.select(User.id, User.email, User.notifications_off, Certificate.code)
+        sa.select(User.id, User.email, User.notifications_off, Certificate.id.label("cid"),
+                  Certificate.code)
         .join(Certificate, Certificate.user_id == User.id)
         .where(Certificate.status == "valid", Certificate.issued_at >= utcnow() - RECENT,
                User.active.is_(True), _not_told("certificate_issued", Certificate.code)))
-    rows = [(r.id, bool(r.email), r.code, {"code": r.code}) for r in found
+    rows = [(r.id, bool(r.email), r.code, {"certificate_id": r.cid, "code": r.code}) for r in found
             if _wanted("certificate_issued", r)]
     return outbox.record_many("certificate_issued", rows)
 

@@ -257,3 +257,24 @@ def test_a_person_who_chose_english_gets_english_email(app, setup, mailbox, runn
     other = next(r for r in received if r.recipients == ["budi@pemko.example"])
     assert other.subject.startswith("Kursus baru untuk Anda: ")
     assert 'lang="en"' in english.html and 'lang="id"' in other.html
+
+
+def test_the_dashboard_lists_the_newest_unread_messages_only_when_there_are_some(
+        app, client, auth, setup):
+    from tests.conftest import recorded_sql
+
+    auth.login(setup["first"].nip)
+    with recorded_sql(app) as quiet:
+        page = client.get("/").get_data(as_text=True)
+    assert "Baru untuk Anda" not in page
+    run_schedule(app)
+    with recorded_sql(app) as told:
+        page = client.get("/").get_data(as_text=True)
+    assert "Baru untuk Anda" in page
+    assert "Kursus baru untuk Anda: " in page
+    assert 'href="/courses/pelayanan-publik"' in page
+    # the messages, then the courses they name: two queries, and only with news
+    assert len(told.reads) == len(quiet.reads) + 2
+    client.post("/notifications/read", data={
+        "csrf_token": csrf_token(client.get("/notifications").get_data(as_text=True))})
+    assert "Baru untuk Anda" not in client.get("/").get_data(as_text=True)
