@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
@@ -181,7 +181,8 @@ def _password_changed(notification: Notification, user: User) -> Content:
         _("Your password was changed"),
         [_("The password of your elearn account (NIP %(nip)s) was changed on %(time)s, "
            "and every other session of the account was ended.", nip=user.nip,
-           time=datetime_filter(_moment(at), "d MMMM yyyy, HH:mm") if at else "-"),
+           time=datetime_filter(datetime.fromisoformat(at), "d MMMM yyyy, HH:mm")
+           if at else "-"),
          _("If it was not you, tell the training admin of your agency at once.")])
 
 
@@ -196,9 +197,3 @@ def _account_created(notification: Notification, user: User) -> Content:
            "password the training admin of your agency gives you; you then choose your "
            "own password.", nip=user.nip)],
         (_("Sign in"), url_for("auth.login")))
-
-
-def _moment(text: str):
-    from datetime import datetime
-
-    return datetime.fromisoformat(text)

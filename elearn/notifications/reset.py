@@ -28,7 +28,7 @@ from ..extensions import db
 from ..models import Notification, User
 from ..models.people import utcnow
 from ..people.passwords import password_problems
-from ..people.sessions import end_all_sessions
+from ..people.services import set_new_password
 from . import messages, outbox
 
 KIND = "password_reset"
@@ -99,10 +99,7 @@ def reset_problems(user: User, password: str) -> list:
 def reset_password(user: User, password: str) -> None:
     """Set the new password (checked by the caller) and end every session: every
     link sent before stops working with the old password hash."""
-    user.set_password(password)
-    user.must_change_password = False
-    end_all_sessions(user)
-    db.session.flush()
+    set_new_password(user, password)
 
 
 @messages.kind(KIND, optional=False, in_app=False)

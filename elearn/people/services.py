@@ -134,7 +134,13 @@ def change_password(user: User, current: str, new: str) -> None:
     """
     if errors := password_change_problems(user, current, new):
         raise PeopleError(errors)
-    user.set_password(new)
+    set_new_password(user, new)
+
+
+def set_new_password(user: User, password: str) -> None:
+    """Set ``password`` (already checked by the caller), which the person chose, and
+    end every session of the account (a reset link made for the old hash dies too)."""
+    user.set_password(password)
     user.must_change_password = False
     end_all_sessions(user)
     db.session.flush()
