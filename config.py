@@ -73,6 +73,9 @@ class Config:
     PASSWORD_RESET_MAX_AGE = 3600
     #: "Lupa kata sandi?" requests allowed per network address.
     PASSWORD_RESET_LIMIT = "5 per 15 minutes"  # noqa: S105 - a rate, not a password
+    #: Course evaluation questions: a YAML file (a list of key, id and en texts,
+    #: see docs/evaluation.md); empty means the default Indonesian set.
+    EVALUATION_QUESTIONS_FILE = ""
     #: Rows per page in long lists.
     PAGE_SIZE = 25
     #: Largest request accepted, in bytes (zipped course uploads).

@@ -26,6 +26,31 @@ class ConfigurationError(RuntimeError):
     """The app cannot start with the configuration it was given."""
 
 
+def _register_blueprints(app: Flask) -> None:
+    from . import models  # noqa: F401  (registers the tables)
+    from .admin import bp as admin_bp
+    from .auth import bp as auth_bp
+    from .author import bp as author_bp
+    from .certificates.routes import bp as certificates_bp
+    from .learn import bp as learn_bp
+    from .main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(learn_bp)
+    app.register_blueprint(certificates_bp)
+    app.register_blueprint(author_bp, url_prefix="/author")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+def _load_evaluation_questions(app: Flask) -> None:
+    """Read the course evaluation questions once, at start: a broken file stops the
+    start with its file and line."""
+    from .learning.evaluation import load_questions
+
+    app.config["EVALUATION_QUESTIONS"] = load_questions(app.config["EVALUATION_QUESTIONS_FILE"])
+
+
 def create_app(
     overrides: dict | None = None, *, profile: str | None = None, instance_path: str | None = None
 ) -> Flask:
@@ -46,6 +71,7 @@ def create_app(
     _check_production_settings(app)
     _configure_database(app)
     _configure_cookies(app)
+    _load_evaluation_questions(app)
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
@@ -59,20 +85,7 @@ def create_app(
 
     init_i18n(app, babel)
 
-    from . import models  # noqa: F401  (registers the tables)
-    from .admin import bp as admin_bp
-    from .auth import bp as auth_bp
-    from .author import bp as author_bp
-    from .certificates.routes import bp as certificates_bp
-    from .learn import bp as learn_bp
-    from .main import bp as main_bp
-
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(learn_bp)
-    app.register_blueprint(certificates_bp)
-    app.register_blueprint(author_bp, url_prefix="/author")
-    app.register_blueprint(admin_bp, url_prefix="/admin")
+    _register_blueprints(app)
 
     from .auth.guards import init_guards
     from .cli import register_cli

@@ -28,6 +28,9 @@ COMPETENCY_LABELS = {
 LEVEL_LABELS = {"dasar": N_("Basic"), "menengah": N_("Intermediate"), "lanjut": N_("Advanced")}
 #: What a module is (``type:`` in its front matter).
 MODULE_KIND_LABELS = {"lesson": N_("Lesson"), "quiz": N_("Quiz")}
+#: What a quiz is for: graded (counts towards completion; the course's last one is
+#: its post-test) or a pre-test (before the lessons, never blocks, no pass mark).
+QUIZ_ROLE_LABELS = {"graded": N_("Graded quiz"), "pretest": N_("Pre-test")}
 #: When a learner sees a quiz's correct answers (docs/authoring.md, "Penilaian kuis").
 REVIEW_POLICY_LABELS = {
     "after_pass": N_("After passing, or once no attempt is left"),
@@ -96,6 +99,7 @@ COMPETENCIES = tuple(COMPETENCY_LABELS)
 LEVELS = tuple(LEVEL_LABELS)
 DEFAULT_LEVEL = "dasar"
 MODULE_KINDS = tuple(MODULE_KIND_LABELS)
+QUIZ_ROLES = tuple(QUIZ_ROLE_LABELS)
 REVIEW_POLICIES = tuple(REVIEW_POLICY_LABELS)
 DEFAULT_REVIEW_POLICY = "after_pass"
 PUBLICATION_STATUSES = tuple(PUBLICATION_LABELS)
@@ -113,6 +117,7 @@ VOCABULARIES: dict[str, dict[str, str]] = {
     "competency": COMPETENCY_LABELS,
     "level": LEVEL_LABELS,
     "module_kind": MODULE_KIND_LABELS,
+    "quiz_role": QUIZ_ROLE_LABELS,
     "review_policy": REVIEW_POLICY_LABELS,
     "publication": PUBLICATION_LABELS,
     "certificate_status": CERTIFICATE_STATUS_LABELS,

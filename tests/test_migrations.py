@@ -52,3 +52,37 @@ def test_the_report_cell_triggers_are_all_in_place_at_head(app):
                 "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger'"))
         found = {(name, table) for name, table in rows if name.startswith("report_cells")}
     assert found == {(t.name, t.table) for t in TRIGGERS}
+
+
+def test_the_evaluation_migration_keeps_every_learners_progress_and_checks_roles(app):
+    """0012 adds the module role in place: a batch copy of ``modules`` on SQLite, with
+    foreign keys on, would have cascaded to every progress row when it dropped the
+    old table."""
+    from flask_migrate import downgrade, upgrade
+
+    from elearn.courses.store import save_course
+    from elearn.models import Module, ModuleProgress
+
+    from .content.helpers import make_course
+
+    with app.app_context():
+        save_course(make_course())
+        user = User(nip="199204112019031005", full_name="A", password_hash="x")
+        db.session.add(user)
+        db.session.flush()
+        for module in db.session.scalars(sa.select(Module)):
+            db.session.add(ModuleProgress(user_id=user.id, module_id=module.id))
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="0011")
+        upgrade()
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ModuleProgress)) == 2
+        assert set(db.session.scalars(sa.select(Module.role))) == {"graded"}
+        for kind, role in (("quiz", "final"), ("lesson", "pretest")):
+            module = db.session.scalar(sa.select(Module).where(Module.kind == kind))
+            module.role = role
+            try:
+                db.session.commit()
+                raise AssertionError(f"a {kind} with role {role} was stored")
+            except sa.exc.IntegrityError:
+                db.session.rollback()

@@ -30,6 +30,7 @@ from .limits import MAX_FILE_CHARS, course_problems, markdown_problems
 from .model import N_, ParsedCourse, ParsedModule, Problem
 from .quiz import parse_questions
 from .render import is_relative_target, render_inline, render_markdown
+from .roles import read_role, role_problems
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MODULE_FILE = re.compile(r"^(\d{2})-(.+)\.md$")
@@ -37,11 +38,14 @@ IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
 ATTACHMENT_TYPES = {".pdf", ".pptx", ".ppt", ".docx", ".xlsx", ".odt", ".odp", ".ods",
                     ".txt", ".csv"}
 COURSE_KEYS = {"title", "summary", "jp", "competency", "level", "instructors", "cover",
-               "restricted", "min_reading_percent"}
+               "restricted", "min_reading_percent", "evaluation"}
 COURSE_REQUIRED = ("title", "summary", "jp", "competency")
 LESSON_KEYS = {"title", "minutes", "type"}
 QUIZ_KEYS = LESSON_KEYS | {"pass_score", "max_attempts", "shuffle", "shuffle_questions",
-                           "review", "require_lessons", "draw", "retry_after", "time_limit"}
+                           "review", "require_lessons", "draw", "retry_after", "time_limit",
+                           "role"}
+#: ``evaluation:`` in course.md: whether the certificate waits for the evaluation.
+EVALUATION_CHOICES = ("optional", "required")
 #: When a learner sees the correct answers and explanations (docs/authoring.md).
 _LINK = re.compile(r"(!?)\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*[\"'])?\s*\)")
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -187,6 +191,8 @@ class _Checker(FrontMatterFields):
         c.level = self.choice_value(path, fm, "level", LEVELS, DEFAULT_LEVEL)
         c.restricted = self.bool_value(path, fm, "restricted")
         c.min_reading_percent = self.int_value(path, fm, "min_reading_percent", 0, 100, 0) or 0
+        c.evaluation_required = self.choice_value(
+            path, fm, "evaluation", EVALUATION_CHOICES, "optional") == "required"
         instructors = fm.data.get("instructors", [])
         if instructors is None:
             instructors = []
@@ -251,6 +257,7 @@ class _Checker(FrontMatterFields):
             module.require_lessons = self.bool_value(path, fm, "require_lessons", True)
             module.retry_after_seconds = self.duration_value(path, fm, "retry_after")
             module.time_limit_seconds = self.duration_value(path, fm, "time_limit")
+            read_role(self, path, fm, module)
             intro, questions, problems = parse_questions(fm.body, fm.body_line, self.where(path))
             self.problems.extend(problems)
             module.draw, problems = check_draw(fm.data.get("draw"), fm.lines.get("draw", 1),
@@ -348,6 +355,7 @@ class _Checker(FrontMatterFields):
             module = self.check_module(position, slug, path)
             if module is not None:
                 self.course.modules.append(module)
+        self.problems.extend(role_problems(self.course.modules, self.where))
         if course_text is not None and not modules and self.require_modules:
             self.add("course.md", 1, N_("the course has no modules (files named NN-slug.md)"))
         self.course.content_hash = self.cf.content_hash()

@@ -82,6 +82,9 @@ class ParsedModule:
     draw: dict[str, int] | None = None
     retry_after_seconds: int | None = None
     time_limit_seconds: int | None = None
+    #: graded, or pretest (elearn/content/roles.py); role_line: where ``role:`` is.
+    role: str = "graded"
+    role_line: int = 1
     questions: list[Question] = field(default_factory=list)
 
     def quiz_dict(self) -> dict[str, Any] | None:
@@ -104,6 +107,8 @@ class ParsedCourse:
     #: Share of a lesson's estimated minutes a learner must spend before
     #: marking it completed; 0 turns the rule off.
     min_reading_percent: int = 0
+    #: The certificate waits for the learner's evaluation of the course.
+    evaluation_required: bool = False
     source: str = ""
     description: str = ""
     description_html: str = ""

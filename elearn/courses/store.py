@@ -17,6 +17,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..models import Course, CourseAsset, CourseInstructor, Module
 from ..models.people import utcnow
+from ..reporting.report_cells import mark_course_stale
 
 _OFFICE = "application/vnd.openxmlformats-officedocument."
 _OPEN_DOCUMENT = "application/vnd.oasis.opendocument."
@@ -52,6 +53,8 @@ class SaveResult:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
+    #: An existing module became a pre-test or stopped being one.
+    roles_changed: bool = False
 
 
 def content_type_for(path: str) -> str:
@@ -88,6 +91,8 @@ def save_course(cf: CourseFiles, *, status: str = "published",
     _apply_course_fields(course, parsed)
     result = SaveResult(course, outcome)
     _apply_modules(course, parsed, result, new_module_status)
+    if result.roles_changed:
+        mark_course_stale(course.id)
     _apply_assets(course, parsed)
     db.session.flush()
     return result
@@ -102,6 +107,7 @@ def _apply_course_fields(course: Course, parsed: ParsedCourse) -> None:
     course.cover_path = parsed.cover
     course.restricted = parsed.restricted
     course.min_reading_percent = parsed.min_reading_percent
+    course.evaluation_required = parsed.evaluation_required
     course.source = parsed.source
     course.description_html = parsed.description_html
     course.content_hash = parsed.content_hash
@@ -141,6 +147,11 @@ def _apply_modules(course: Course, parsed: ParsedCourse, result: SaveResult,
         module.require_lessons = pm.require_lessons
         module.retry_after_seconds = pm.retry_after_seconds
         module.time_limit_seconds = pm.time_limit_seconds
+        if module.role != pm.role:
+            # Which modules' scores the report cells average changes: the course's
+            # cells are recomputed (their triggers watch the status, not the role).
+            result.roles_changed = result.roles_changed or module.id is not None
+            module.role = pm.role
     for module in existing.values():
         if module.retired_at is None:
             module.retired_at = now

@@ -9,4 +9,4 @@ bp.add_app_template_global(catalog_cards, "catalog_cards")
 bp.add_app_template_global(outline_items, "outline_items")
 bp.add_app_template_global(module_outline, "module_outline")
 
-from . import quiz_routes, routes  # noqa: E402,F401
+from . import evaluation_routes, quiz_routes, routes  # noqa: E402,F401

@@ -27,7 +27,7 @@ def outline_items(modules, states: dict, course_url: str) -> Markup:
         state = None if s is None else (s.completed_at is not None, s.best_score)
         parts.append(fragment(
             "learn/_outline_item.html",
-            (course_url, m.id, m.slug, m.title, m.kind, m.minutes, m.status, state),
+            (course_url, m.id, m.slug, m.title, m.kind, m.role, m.minutes, m.status, state),
             m=m, s=s, course_url=course_url))
     return Markup("".join(parts))  # noqa: S704 - rendered by Jinja with autoescape
 

@@ -20,7 +20,7 @@ from ..compression import thorough
 from ..courses.permissions import can_edit_course
 from ..extensions import db, login_manager
 from ..inputs import page_arg
-from ..learning import catalog, course_view, progress, quiz
+from ..learning import catalog, course_view, evaluation, progress, quiz
 from ..learning.completion import mark_completed
 from ..learning.errors import LearningError
 from ..models import Course, CourseAsset, CourseCompletion, Module
@@ -121,12 +121,16 @@ def course(slug):
     can_edit = can_edit_course(me(), course)
     modules = _outline_for(view, can_edit)
     states = view.states
-    done = sum(1 for m in modules if states.get(m.id) and states[m.id].completed_at)
+    counted = [m for m in modules if m.role != "pretest"]  # a pre-test is never required
+    done = sum(1 for m in counted if states.get(m.id) and states[m.id].completed_at)
     last = enrollment.last_module_id if enrollment is not None else None
     return render_template(
         "learn/course.html", course=course, modules=modules, states=states,
-        enrollment=enrollment, percent=round(100 * done / len(modules)) if modules else 0,
-        done=done, completion=view.completion, certificate=view.certificate,
+        enrollment=enrollment, percent=round(100 * done / len(counted)) if counted else 0,
+        done=done, total=len(counted), completion=view.completion,
+        certificate=view.certificate, evaluation=view.evaluation,
+        evaluation_open=evaluation.is_editable(view.evaluation),
+        scores=course_view.pre_post_scores(view.outline, states),
         continue_module=next((m for m in view.outline if m.id == last), None),
         can_edit=can_edit)
 
@@ -189,7 +193,7 @@ def module(slug, module_slug):
         next=modules[index + 1] if index + 1 < len(modules) else None,
         position=index + 1, total=len(modules), enrollment=enrollment,
         wait=progress.reading_time_left(course, module, row),
-        can_edit=can_edit, **context)
+        feedback=view.feedback, can_edit=can_edit, **context)
 
 
 def _quiz_state(course: Course, module: Module, done: dict, published: list) -> dict:
@@ -211,6 +215,9 @@ def _quiz_state(course: Course, module: Module, done: dict, published: list) -> 
             "lessons_open": quiz.lessons_still_open(me(), course, module, done,
                                                     modules=published),
             "next_attempt_at": quiz.next_attempt_at(module, attempts),
+            # A pre-test closes once any lesson or graded quiz is completed.
+            "pretest_closed": module.role == "pretest" and any(
+                m.counts and done.get(m.id) and done[m.id].completed_at for m in published),
             "asked": sum(draw.values()) if draw else len(module.quiz["questions"])}
 
 

@@ -180,7 +180,7 @@ def states_of(assignment: Assignment, people: list[User], today: date) -> list[P
 
 
 def _progress_of_many(ids: list[int], course_id: int) -> dict[int, CourseProgress]:
-    published = Module.for_learners_condition()
+    published = Module.counts_condition()
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Module).where(
         Module.course_id == course_id, published)) or 0
     done = dict(db.session.execute(

@@ -171,7 +171,7 @@ def _board_statement():
     def theirs(model):
         return (model.course_id == Course.id) & (model.user_id == user_id)
 
-    published = Module.for_learners_condition()
+    published = Module.counts_condition()
     total = (sa.select(sa.func.count()).select_from(Module)
              .where(Module.course_id == Course.id, published).scalar_subquery())
     done = (sa.select(sa.func.count()).select_from(Module).join(ModuleProgress)

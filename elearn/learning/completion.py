@@ -2,12 +2,14 @@
 
 A lesson is completed by marking it ("Tandai selesai") after its reading
 time, a quiz by passing it (quiz/grading.py). A course is completed when
-every published lesson is marked completed and every published quiz is
-passed: ``complete_course_if_done`` then records the completion and issues
-its certificate in the same transaction, with the certificate settings the
-caller passes in. Completion is recorded exactly once per learner and
-course: a unique constraint backs the check made here, so two requests
-racing to complete the same course still leave one row.
+every published lesson is marked completed and every published graded quiz
+is passed (a pre-test never counts): ``complete_course_if_done`` then records
+the completion and issues its certificate in the same transaction, with the
+certificate settings the caller passes in; a course whose evaluation is
+required issues it when the learner evaluates it (learning/evaluation.py).
+Completion is recorded exactly once per learner and course: a unique
+constraint backs the check made here, so two requests racing to complete the
+same course still leave one row.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from ..certificates.issue import CertificateSettings, issue_certificate
 from ..errors import N_
 from ..extensions import db
 from ..fastread import read
-from ..models import Course, CourseCompletion, Module, User
+from ..models import Course, CourseCompletion, CourseEvaluation, Module, User
 from ..models.certificates import jp_credited
 from ..models.people import utcnow
 from .errors import LearningError
@@ -62,7 +64,7 @@ def complete_course_if_done(user: User, course: Course,
     existing = get_completion(user, course)
     if existing is not None:
         return existing
-    modules = published_modules(course)
+    modules = [m for m in published_modules(course) if m.counts]
     if not modules:
         return None
     progress = progress_map(user, modules)
@@ -77,8 +79,16 @@ def complete_course_if_done(user: User, course: Course,
             db.session.add(completion)
     except IntegrityError:  # completed by a concurrent request: keep that one
         return get_completion(user, course)
-    issue_certificate(completion, pattern=certificates.pattern, tz=certificates.tz)
+    if not course.evaluation_required or has_evaluated(user, course):
+        issue_certificate(completion, pattern=certificates.pattern, tz=certificates.tz)
+    # else the certificate waits for the evaluation (evaluation.submit_evaluation)
     return completion
+
+
+def has_evaluated(user: User, course: Course) -> bool:
+    return db.session.scalar(sa.select(CourseEvaluation.id).where(
+        CourseEvaluation.user_id == user.id, CourseEvaluation.course_id == course.id)
+    ) is not None
 
 
 def get_completion(user: User, course: Course) -> CourseCompletion | None:

@@ -31,8 +31,10 @@ from ..models import (
     Course,
     CourseAsset,
     CourseCompletion,
+    CourseEvaluation,
     Enrollment,
     Module,
+    ModuleFeedback,
     ModuleProgress,
     User,
 )
@@ -51,11 +53,17 @@ class OutlineModule(NamedTuple):
     position: int
     status: str
     retired_at: datetime | None
+    role: str
 
     @property
     def for_learners(self) -> bool:
         """As ``Module.for_learners``: published and not retired."""
         return self.status == "published" and self.retired_at is None
+
+    @property
+    def counts(self) -> bool:
+        """As ``Module.counts``: for learners and not a pre-test."""
+        return self.for_learners and self.role != "pretest"
 
 
 class ModuleState(NamedTuple):
@@ -78,6 +86,10 @@ class CourseView:
     module: Module | None = None
     #: The learner's progress row on ``module``, mapped (a page view may update it).
     row: ModuleProgress | None = None
+    #: The learner's "was this module helpful?" on ``module``.
+    feedback: ModuleFeedback | None = None
+    #: The learner's evaluation of the course (course page).
+    evaluation: CourseEvaluation | None = None
     #: The learner's progress rows, by module id (mapped rows; empty when ``light``).
     progress: dict[int, ModuleProgress] = field(default_factory=dict)
     #: Light form (``light=True``): every module of the course, in order...
@@ -94,9 +106,11 @@ def _theirs(model):
 #: What a row of the module page's statement holds, in order (``fastread.entities``):
 #: the mapped rows are made from their columns, which costs a tenth of the ORM's
 #: loading on the pages learners open most.
-MODULE_PAGE_PARTS = (Course, Enrollment, None, Module, ModuleProgress)
-#: The same for the course page: its completion, current certificate and cover file.
-COURSE_PAGE_PARTS = (Course, Enrollment, None, CourseCompletion, Certificate, CourseAsset)
+MODULE_PAGE_PARTS = (Course, Enrollment, None, Module, ModuleProgress, ModuleFeedback)
+#: The same for the course page: its completion, current certificate, the learner's
+#: evaluation and the cover file.
+COURSE_PAGE_PARTS = (Course, Enrollment, None, CourseCompletion, Certificate,
+                     CourseEvaluation, CourseAsset)
 
 
 @cache
@@ -106,20 +120,24 @@ def _course_statement(with_module: bool):
         # A module page shows neither the completion, the certificate nor the cover:
         # entities not built on every lesson view.
         return (sa.select(*columns(Course), *columns(Enrollment), assigned,
-                          *columns(Module), *columns(ModuleProgress))
+                          *columns(Module), *columns(ModuleProgress), *columns(ModuleFeedback))
                 .select_from(Course)
                 .outerjoin(Enrollment, _theirs(Enrollment))
                 .outerjoin(Module, (Module.course_id == Course.id)
                            & (Module.slug == sa.bindparam("module")))
                 .outerjoin(ModuleProgress, (ModuleProgress.module_id == Module.id)
                            & (ModuleProgress.user_id == sa.bindparam("user_id")))
+                .outerjoin(ModuleFeedback, (ModuleFeedback.module_id == Module.id)
+                           & (ModuleFeedback.user_id == sa.bindparam("user_id")))
                 .where(Course.slug == sa.bindparam("slug")))
     return (sa.select(*columns(Course), *columns(Enrollment), assigned,
-                      *columns(CourseCompletion), *columns(Certificate), *columns(CourseAsset))
+                      *columns(CourseCompletion), *columns(Certificate),
+                      *columns(CourseEvaluation), *columns(CourseAsset))
             .select_from(Course)
             .outerjoin(Enrollment, _theirs(Enrollment))
             .outerjoin(CourseCompletion, _theirs(CourseCompletion))
             .outerjoin(Certificate, _theirs(Certificate) & Certificate.current())
+            .outerjoin(CourseEvaluation, _theirs(CourseEvaluation))
             .outerjoin(CourseAsset, (CourseAsset.course_id == Course.id)
                        & (CourseAsset.path == Course.cover_path))
             .where(Course.slug == sa.bindparam("slug")))
@@ -147,7 +165,7 @@ def _outline_statement():
 
 #: The columns of an ``OutlineModule``, in its order.
 OUTLINE_COLUMNS = (Module.id, Module.slug, Module.title, Module.kind, Module.minutes,
-                   Module.position, Module.status, Module.retired_at)
+                   Module.position, Module.status, Module.retired_at, Module.role)
 
 
 def load_course_view(user: User, slug: str, module_slug: str | None = None, *,
@@ -167,25 +185,42 @@ def load_course_view(user: User, slug: str, module_slug: str | None = None, *,
         found = read(_course_statement(True), params).first()
         if found is None:
             return None
-        course, enrollment, assigned, module, row = entities(found, *MODULE_PAGE_PARTS)
-        view = CourseView(course, enrollment, assigned=bool(assigned), module=module, row=row)
+        course, enrollment, assigned, module, row, feedback = entities(
+            found, *MODULE_PAGE_PARTS)
+        view = CourseView(course, enrollment, assigned=bool(assigned), module=module, row=row,
+                          feedback=feedback)
     else:
         found = read(_course_statement(False), params).first()
         if found is None:
             return None
-        course, enrollment, assigned, completion, certificate, cover = entities(
+        course, enrollment, assigned, completion, certificate, evaluation, cover = entities(
             found, *COURSE_PAGE_PARTS)
         if "cover" not in sa.inspect(course).dict:
             set_committed_value(course, "cover", cover)
-        view = CourseView(course, enrollment, completion, certificate, bool(assigned))
+        view = CourseView(course, enrollment, completion, certificate, bool(assigned),
+                          evaluation=evaluation)
     outline_params = {"user_id": user.id, "course_id": view.course.id}
     if light:
         rows = read(_outline_statement(), outline_params).all()
-        view.outline = [OutlineModule(*row[:8]) for row in rows]
-        view.states = {row[0]: ModuleState(row[9], row[10])
-                       for row in rows if row[8] is not None}
+        width = len(OUTLINE_COLUMNS)
+        view.outline = [OutlineModule(*row[:width]) for row in rows]
+        view.states = {row[0]: ModuleState(row[width + 1], row[width + 2])
+                       for row in rows if row[width] is not None}
         return view
     rows = db.session.execute(_modules_statement(), outline_params).all()
     set_committed_value(view.course, "modules", [module for module, __ in rows])
     view.progress = {row.module_id: row for __, row in rows if row is not None}
     return view
+
+
+def pre_post_scores(outline, states: dict) -> tuple[float, float] | None:
+    """The learner's pre-test score and post-test best score (the course's last
+    graded quiz), when the course has both and the learner has both; else None."""
+    pretest = next((m for m in outline if m.for_learners and m.role == "pretest"), None)
+    quizzes = [m for m in outline if m.counts and m.kind == "quiz"]
+    if pretest is None or not quizzes:
+        return None
+    pre, post = states.get(pretest.id), states.get(quizzes[-1].id)
+    if pre is None or post is None or pre.best_score is None or post.best_score is None:
+        return None
+    return pre.best_score, post.best_score

@@ -3,6 +3,7 @@
 from .audit import AuditEntry
 from .certificates import Certificate, CertificateSequence
 from .courses import Course, CourseAsset, CourseInstructor, Module
+from .evaluation import CourseEvaluation, EvaluationRating, ModuleFeedback
 from .imports import StaffImport
 from .learning import (
     Assignment,
@@ -19,9 +20,9 @@ from .reporting import ReportCell
 __all__ = [
     # ROLES and EMPLOYMENT_STATUSES live in elearn.vocabulary; re-exported until
     # every caller imports them from there.
-    "EMPLOYMENT_STATUSES", "ROLES", "Assignment", "AuditEntry",
-    "Certificate", "CertificateSequence", "Course",
-    "CourseAsset", "CourseCompletion", "CourseInstructor", "Enrollment", "Module",
-    "ModuleProgress", "Notification", "QuizAttempt", "ReportCell", "AttemptItem", "StaffImport",
-    "Unit", "User", "UserSession",
+    "EMPLOYMENT_STATUSES", "ROLES", "Assignment", "AttemptItem", "AuditEntry",
+    "Certificate", "CertificateSequence", "Course", "CourseAsset", "CourseCompletion",
+    "CourseEvaluation", "CourseInstructor", "Enrollment", "EvaluationRating", "Module",
+    "ModuleFeedback", "ModuleProgress", "Notification", "QuizAttempt", "ReportCell",
+    "StaffImport", "Unit", "User", "UserSession",
 ]

@@ -22,6 +22,7 @@ from ..vocabulary import (
     LEVELS,
     MODULE_KINDS,
     PUBLICATION_STATUSES,
+    QUIZ_ROLES,
     REVIEW_POLICIES,
 )
 from .people import utcnow
@@ -51,6 +52,8 @@ class Course(db.Model):
     #: Share (0-100) of each lesson's estimated minutes that must pass between
     #: opening it and marking it completed; 0 means no minimum.
     min_reading_percent: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: The certificate waits until the learner has evaluated the course.
+    evaluation_required: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     status: Mapped[str] = mapped_column(sa.String(10), default="draft")
     #: course.md exactly as written (front matter and description).
     source: Mapped[str] = mapped_column(sa.Text)
@@ -117,6 +120,8 @@ class Module(db.Model):
                            name="retry_after_positive"),
         sa.CheckConstraint("time_limit_seconds IS NULL OR time_limit_seconds > 0",
                            name="time_limit_positive"),
+        sa.CheckConstraint(sa.column("role").in_(QUIZ_ROLES), name="role_known"),
+        sa.CheckConstraint("role = 'graded' OR kind = 'quiz'", name="pretest_is_quiz"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -149,6 +154,9 @@ class Module(db.Model):
     retry_after_seconds: Mapped[int | None]
     #: Time allowed per attempt, enforced on the server.
     time_limit_seconds: Mapped[int | None]
+    #: graded, or pretest: a quiz taken before the lessons that never blocks anything,
+    #: has no pass mark and never counts towards completion (see ``counts``).
+    role: Mapped[str] = mapped_column(sa.String(10), default="graded", server_default="graded")
     #: Set when the module disappeared from the course folder; kept for history.
     retired_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
@@ -170,6 +178,17 @@ class Module(db.Model):
     def for_learners_condition(cls):
         """The SQL form of ``for_learners``, for queries."""
         return (cls.status == "published") & cls.retired_at.is_(None)
+
+    @property
+    def counts(self) -> bool:
+        """For learners and not a pre-test: what completing the course takes and
+        progress counts."""
+        return self.for_learners and self.role != "pretest"
+
+    @classmethod
+    def counts_condition(cls):
+        """The SQL form of ``counts``, for queries."""
+        return cls.for_learners_condition() & (cls.role != "pretest")
 
 
 class CourseAsset(db.Model):

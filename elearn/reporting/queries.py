@@ -118,9 +118,9 @@ class UnitReportRow(ReportFigures):
 # --- building blocks -------------------------------------------------------------------------
 
 def _module_totals():
-    """Published module count per course."""
+    """Count of the modules that completion takes, per course (pre-tests left out)."""
     return (sa.select(Module.course_id.label("course_id"), sa.func.count().label("total"))
-            .where(Module.for_learners_condition()).group_by(Module.course_id).subquery("module_totals"))
+            .where(Module.counts_condition()).group_by(Module.course_id).subquery("module_totals"))
 
 
 def _learner_progress(user_ids=None):
@@ -131,7 +131,7 @@ def _learner_progress(user_ids=None):
                       sa.func.count(ModuleProgress.completed_at).label("done"),
                       sa.func.avg(ModuleProgress.best_score).label("best_score"))
             .join(Module, Module.id == ModuleProgress.module_id)
-            .where(Module.for_learners_condition()))
+            .where(Module.counts_condition()))
     if user_ids is not None:
         stmt = stmt.where(ModuleProgress.user_id.in_(user_ids))
     return (stmt.group_by(ModuleProgress.user_id, Module.course_id)

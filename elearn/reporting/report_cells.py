@@ -41,14 +41,16 @@ FIGURES = ("enrolled", "completed", "scored", "score_sum")
 _cells = ReportCell.__table__
 
 
-def cell_figures_select(course_ids=None, unit_keys=None) -> sa.Select:
+def cell_figures_select(course_ids=None, unit_keys=None, *, counted=None) -> sa.Select:
     """(course_id, unit_key, enrolled, completed, scored, score_sum) per cell with
     enrolments, from the base tables; only the cells in ``course_ids`` x ``unit_keys``
-    when given."""
+    when given. Scores are averaged over the modules that count (no pre-test), or
+    over those ``counted`` selects (an SQL condition on ``Module``)."""
+    counted = Module.counts_condition() if counted is None else counted
     best = (sa.select(sa.func.avg(ModuleProgress.best_score))
             .join(Module, Module.id == ModuleProgress.module_id)
             .where(ModuleProgress.user_id == Enrollment.user_id,
-                   Module.course_id == Enrollment.course_id, Module.for_learners_condition())
+                   Module.course_id == Enrollment.course_id, counted)
             .scalar_subquery())
     unit_key = sa.func.coalesce(User.unit_id, NO_UNIT)
     completed = sa.case((CourseCompletion.id.is_not(None), 1), else_=0)
@@ -75,6 +77,12 @@ def cell_figures_select(course_ids=None, unit_keys=None) -> sa.Select:
                       sa.func.count(facts.c.best_score),
                       sa.func.coalesce(sa.func.sum(facts.c.best_score), 0.0))
             .group_by(facts.c.course_id, facts.c.unit_key))
+
+
+def mark_course_stale(course_id: int) -> None:
+    """Have every cell of the course recomputed (a change the triggers do not see)."""
+    db.session.execute(sa.update(ReportCell).where(ReportCell.course_id == course_id)
+                       .values(version=ReportCell.version + 1))
 
 
 def _figures(row) -> dict:
@@ -138,10 +146,11 @@ def _recompute(stale: dict[tuple[int, int], int]) -> dict[tuple[int, int], dict]
     return found
 
 
-def rebuild(connection: sa.Connection) -> int:
+def rebuild(connection: sa.Connection, *, counted=None) -> int:
     """Recompute every cell from scratch, all fresh; returns the number of cells.
 
-    For the migration that adds the cells and after a bulk load without triggers.
+    For the migration that adds the cells and after a bulk load without triggers
+    (``counted``: as for ``cell_figures_select``).
     On PostgreSQL the table is locked first, so a concurrent writer either
     committed before (and is counted) or bumps its cell after (stale again).
     """
@@ -150,7 +159,7 @@ def rebuild(connection: sa.Connection) -> int:
     connection.execute(sa.delete(_cells))
     connection.execute(sa.insert(_cells).from_select(
         ["course_id", "unit_key", "enrolled", "completed", "scored", "score_sum"],
-        cell_figures_select()))
+        cell_figures_select(counted=counted)))
     return connection.execute(sa.update(_cells).values(version=1, fresh_version=1)).rowcount
 
 

@@ -45,8 +45,8 @@ def test_quiz_questions_get_their_types_points_and_settings():
     ("course.md", COURSE_MD.replace("jp: 2", "jp: 2.5"),
      "course.md:4: jp must be a whole number from 1 to 100, got '2.5'"),
     ("course.md", COURSE_MD.replace("instructors:", "instuctors:"),
-     "course.md:6: unknown key 'instuctors' (allowed: competency, cover, instructors, jp, "
-     "level, min_reading_percent, restricted, summary, title)"),
+     "course.md:6: unknown key 'instuctors' (allowed: competency, cover, evaluation, "
+     "instructors, jp, level, min_reading_percent, restricted, summary, title)"),
     ("course.md", COURSE_MD.replace("title: Pelayanan Publik\n", ""),
      "course.md:1: missing required key 'title'"),
     ("course.md", COURSE_MD.replace("competency: teknis", "competency: teknik"),

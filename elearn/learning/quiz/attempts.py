@@ -61,6 +61,12 @@ def lessons_still_open(user: User, course: Course, module: Module,
     return [m for m in lessons if done.get(m.id) is None or done[m.id].completed_at is None]
 
 
+def _has_completed_any(user: User, course: Course) -> bool:
+    """Whether the learner completed a module that counts (a lesson or graded quiz)."""
+    counted = [m for m in published_modules(course) if m.counts]
+    return any(p.completed_at is not None for p in progress_map(user, counted).values())
+
+
 def next_attempt_at(module: Module, attempts: list[QuizAttempt],
                     now: datetime | None = None) -> datetime | None:
     """When the retry wait after the last failed attempt ends, if it has not yet."""
@@ -92,6 +98,9 @@ def start_attempt(user: User, course: Course, module: Module, *,
                 and open_attempt.submitted_at is None:
             return open_attempt
         attempts = attempts_of(user, module)
+    if module.role == "pretest" and _has_completed_any(user, course):
+        raise LearningError(N_("The pre-test is taken before the lessons, and you have "
+                               "already completed some of them."))
     if lessons_still_open(user, course, module):
         raise LearningError(N_("Complete the lessons before this quiz first."))
     if has_passed(attempts):

@@ -141,7 +141,9 @@ def _grade(user: User, course: Course, module: Module, attempt: QuizAttempt,
     """Record the attempt's score once, the learner's best score and, on a pass,
     the quiz's completion (and the course's, if that was the last thing to do)."""
     feedback, items, score = _mark(module, attempt, answers)
-    passed = score >= (module.pass_score or 0)
+    pretest = module.role == "pretest"
+    # A pre-test has no pass mark: it is taken (done), never passed or failed.
+    passed = None if pretest else score >= (module.pass_score or 0)
     # Conditional update: only the first of two racing submits changes the row.
     result = db.session.execute(
         sa.update(QuizAttempt)
@@ -156,7 +158,7 @@ def _grade(user: User, course: Course, module: Module, attempt: QuizAttempt,
     row = progress_row(user, module)
     if row.best_score is None or score > row.best_score:
         row.best_score = score
-    if passed and row.completed_at is None:
+    if (passed or pretest) and row.completed_at is None:
         row.completed_at = utcnow()
     db.session.flush()
     if not passed:
