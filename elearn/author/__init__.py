@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("author", __name__)
 
-from . import editor_routes, routes  # noqa: E402,F401
+from . import editor_routes, insights_routes, routes  # noqa: E402,F401

@@ -39,6 +39,8 @@ class CourseForm(Form):
         validators=[Optional(), NumberRange(0, 100, message=_l("Enter 0 to 100."))],
         description=_l("0 turns it off. With 50, a 20-minute lesson can be marked completed "
                        "10 minutes after it was first opened."))
+    evaluation_required = BooleanField(
+        _l("Issue the certificate only once the learner has evaluated the course"))
     instructors = StringField(_l("Instructors' NIPs"), validators=[Optional()],
                               description=_l("Separate several NIPs with commas."))
     description = TextAreaField(_l("Description (Markdown)"), validators=[
@@ -66,6 +68,11 @@ class ModuleForm(Form):
     minutes = IntegerField(_l("Estimated minutes"), validators=[
         InputRequired(message=_l("Enter the estimated minutes.")),
         NumberRange(1, 600, message=_l("Minutes must be from 1 to 600."))])
+    role = SelectField(_l("Role"), default="graded", choices=[
+        SelectChoice(*choice) for choice in choices("quiz_role", _l)], description=_l(
+            "A pre-test is taken before the lessons: no pass mark, one attempt, answers not "
+            "shown; its pass mark, attempts, review, lessons-first and wait settings are "
+            "ignored. The last graded quiz is the post-test."))
     pass_score = IntegerField(_l("Pass score (%)"), default=70, validators=[
         Optional(), NumberRange(0, 100, message=_l("The pass score is from 0 to 100."))])
     max_attempts = IntegerField(_l("Attempts allowed (0 = unlimited)"), default=3, validators=[

@@ -20,6 +20,7 @@ from ..courses.permissions import can_edit_course
 from ..courses.store import ContentError, course_files, get_course
 from ..extensions import db
 from ..models import Course, CourseInstructor
+from ..vocabulary import QUIZ_ROLES
 from . import bp
 from .forms import AssetForm, CourseForm, ModuleForm, UploadForm
 
@@ -89,6 +90,7 @@ def _settings(form: CourseForm) -> authoring.CourseSettings:
         jp=form.jp.data, competency=form.competency.data, level=form.level.data,
         restricted=form.restricted.data, instructors=form.instructor_list(),
         min_reading_percent=form.min_reading_percent.data or 0,
+        evaluation_required=form.evaluation_required.data,
         description=form.description.data.replace("\r\n", "\n"))
 
 
@@ -246,7 +248,8 @@ def _draft(form: ModuleForm) -> authoring.ModuleDraft:
         max_attempts=form.max_attempts.data, shuffle=form.shuffle.data,
         shuffle_questions=form.shuffle_questions.data, review=form.review.data,
         require_lessons=form.require_lessons.data, draw=form.draw.data or "",
-        retry_after=form.retry_after.data or "", time_limit=form.time_limit.data or "")
+        retry_after=form.retry_after.data or "", time_limit=form.time_limit.data or "",
+        role=form.role.data if form.role.data in QUIZ_ROLES else "graded")
 
 
 @bp.route("/courses/<slug>/modules/<module_slug>/move", methods=["POST"])

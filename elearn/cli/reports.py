@@ -1,4 +1,5 @@
-"""flask reports ...: completion, yearly JP and SIASN exports from the command line.
+"""flask reports ...: completion, yearly JP, SIASN and evaluation exports from the command
+line.
 
 The commands check their input first, with the filter parser the web uses
 (``elearn.reporting.filters``: course, unit, dates, year), and write to a
@@ -21,7 +22,7 @@ from flask_babel import gettext, ngettext
 
 from ..certificates.pdf import Issuer
 from ..extensions import db
-from ..reporting import exports, report_cells
+from ..reporting import evaluation_report, exports, report_cells
 from ..reporting.filters import (
     CompletionFilters,
     ReportError,
@@ -30,7 +31,7 @@ from ..reporting.filters import (
 )
 from . import CliError
 
-reports_cli = AppGroup("reports", help="Export completion lists and JP reports.")
+reports_cli = AppGroup("reports", help="Export completion lists, JP and evaluation reports.")
 
 FORMAT = click.Choice(["csv", "xlsx"], case_sensitive=False)
 DELIMITERS = {",": exports.COMMA, ";": exports.SEMICOLON}
@@ -188,6 +189,27 @@ def siasn_command(fmt, delimiter, course, unit, date_from, date_to, output):
     count = _export(fmt, output, exports.SIASN_HEADER,
                     exports.siasn_rows(filters, current_app.config["AGENCY_NAME"], tz=_tz()),
                     delimiter)
+    _wrote_rows(count, output)
+
+
+@reports_cli.command("evaluation")
+@click.option("--year", required=True, metavar="YYYY", help="Calendar year.")
+@click.option("--quarter", default=None, metavar="1-4",
+              help="Only this quarter (1-4 or Q1-Q4) of the year; default the whole year.")
+@click.option("--format", "fmt", type=FORMAT, default=None,
+              help="csv or xlsx (default: xlsx for an --output ending in .xlsx, else csv).")
+@delimiter_option
+@_output_option("File to write.")
+def evaluation_command(year, quarter, fmt, delimiter, output):
+    """Participants, completion, pre/post gain and evaluations per course and per unit
+    in a year or quarter: the courses, then the units, then the total."""
+    period = _checked(evaluation_report.parse_evaluation_filters,
+                      {"year": year, "quarter": quarter}, _tz())
+    fmt = fmt or ("xlsx" if output.lower().endswith(".xlsx") else "csv")
+    report = evaluation_report.evaluation_report(
+        period, current_app.config["EVALUATION_QUESTIONS"], _tz())
+    count = _export(fmt, output, evaluation_report.export_header(report),
+                    evaluation_report.export_rows(report), delimiter)
     _wrote_rows(count, output)
 
 

@@ -66,6 +66,7 @@ class CourseSettings:
     instructors: list[str]
     description: str
     min_reading_percent: int = 0
+    evaluation_required: bool = False
 
 
 @dataclass
@@ -86,6 +87,8 @@ class ModuleDraft:
     #: Durations as written, e.g. "30m" or "1h30m"; "" for none.
     retry_after: str = ""
     time_limit: str = ""
+    #: graded, or pretest (no pass mark, one attempt, no review: those keys are left out).
+    role: str = "graded"
 
 
 def course_md(settings: CourseSettings, cover: str | None = None) -> str:
@@ -99,6 +102,8 @@ def course_md(settings: CourseSettings, cover: str | None = None) -> str:
         meta["restricted"] = True
     if settings.min_reading_percent:
         meta["min_reading_percent"] = settings.min_reading_percent
+    if settings.evaluation_required:
+        meta["evaluation"] = "required"
     return _dump_front_matter(meta, settings.description)
 
 
@@ -106,7 +111,12 @@ def module_md(draft: ModuleDraft) -> str:
     meta: dict = {"title": draft.title}
     if draft.minutes is not None:  # an empty field (a preview) is reported once, as missing
         meta["minutes"] = draft.minutes
-    if draft.kind == "quiz":
+    if draft.kind == "quiz" and draft.role == "pretest":
+        meta.update({"type": "quiz", "role": "pretest", "shuffle": bool(draft.shuffle),
+                     "shuffle_questions": bool(draft.shuffle_questions)})
+        meta.update({k: v for k, v in _assessment_meta(draft).items()
+                     if k in ("draw", "time_limit")})
+    elif draft.kind == "quiz":
         meta["type"] = "quiz"
         meta["pass_score"] = draft.pass_score if draft.pass_score is not None else 70
         meta["max_attempts"] = draft.max_attempts if draft.max_attempts is not None else 3
@@ -143,7 +153,8 @@ def settings_of(course: Course) -> CourseSettings:
         title=course.title, summary=course.summary, jp=course.jp,
         competency=course.competency, level=course.level, restricted=course.restricted,
         instructors=course.instructor_nips, description=fm.body.strip(),
-        min_reading_percent=course.min_reading_percent)
+        min_reading_percent=course.min_reading_percent,
+        evaluation_required=course.evaluation_required)
 
 
 def draft_of(module: Module) -> ModuleDraft:
@@ -162,7 +173,7 @@ def draft_of(module: Module) -> ModuleDraft:
         require_lessons=data.get("require_lessons") is not False,
         draw=draw_text(data.get("draw")),
         retry_after=_written(data.get("retry_after")),
-        time_limit=_written(data.get("time_limit")))
+        time_limit=_written(data.get("time_limit")), role=module.role or "graded")
 
 
 def _written(value) -> str:

@@ -132,3 +132,24 @@ def test_a_module_that_becomes_a_pretest_has_its_course_report_cells_recomputed(
         db.session.commit()
         assert result.roles_changed
         assert db.session.scalar(sa.select(ReportCell.version)) == before + 1
+
+
+def test_the_browser_editor_keeps_a_pretest_and_a_required_evaluation(app):
+    """Saving from the browser writes the files from the editor's fields: a pre-test
+    and a required evaluation must come back as written, or a save would undo them."""
+    from elearn.courses import authoring
+
+    from ..content.helpers import COURSE_MD
+
+    with app.app_context():
+        save_course(pretest_course(COURSE_MD.replace(
+            "competency: teknis\n", "competency: teknis\nevaluation: required\n")))
+        db.session.commit()
+        pretest = db.session.scalar(sa.select(Module).where(Module.slug == "pretes"))
+        text = authoring.module_md(authoring.draft_of(pretest))
+        assert "role: pretest" in text and "pass_score" not in text
+        assert "max_attempts" not in text and "review" not in text
+        course = pretest.course
+        assert "evaluation: required" in authoring.course_md(authoring.settings_of(course))
+        graded = db.session.scalar(sa.select(Module).where(Module.slug == "kuis"))
+        assert "role" not in authoring.module_md(authoring.draft_of(graded))
