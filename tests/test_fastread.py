@@ -145,9 +145,9 @@ def test_the_module_page_entities_equal_what_the_orm_loads(app, stored):
         params = {**person_params(user), "slug": "pelayanan-publik", "module": "pengantar"}
         row = fastread.read(_course_statement(True), params).first()
         db.session.expunge_all()
-        course, enrollment, assigned, module, progress = fastread.entities(row,
-                                                                           *MODULE_PAGE_PARTS)
-        assert enrollment is None and progress is None and not assigned
+        course, enrollment, assigned, module, progress, feedback = fastread.entities(
+            row, *MODULE_PAGE_PARTS)
+        assert enrollment is None and progress is None and feedback is None and not assigned
         for made in (course, module):
             state = inspect(made)
             assert state.persistent and not state.modified and not state.unloaded - {

@@ -21,7 +21,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
-import yaml
 from sqlalchemy.exc import IntegrityError
 
 from ..certificates.issue import CertificateSettings, issue_certificate
@@ -77,6 +76,8 @@ def load_questions(path: str) -> tuple[Question, ...]:
     """The installation's questions: ``path`` (YAML), or the default set when empty."""
     if not path:
         return DEFAULT_QUESTIONS
+    import yaml  # only for an installation's own file: pages never need it
+
     file = Path(path)
     try:
         text = file.read_text(encoding="utf-8")
