@@ -23,7 +23,7 @@ never every row loaded into Python. Definitions:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import sqlalchemy as sa
 
@@ -88,8 +88,7 @@ def funnel(course_id: int) -> Funnel:
     counted = [s for s in steps if s.role != "pretest"]
     if counted and max(s.drop_off for s in counted) > 0:
         worst = max(counted, key=lambda s: s.drop_off)
-        steps = [s if s is not worst else FunnelStep(**{**s.__dict__, "largest_drop": True})
-                 for s in steps]
+        steps = [replace(s, largest_drop=True) if s is worst else s for s in steps]
     return Funnel(enrolled, steps, passed)
 
 
@@ -121,7 +120,7 @@ def time_to_complete(course_id: int) -> TimeToComplete:
     # The middle one or two values, sorted in SQL.
     middle = db.session.scalars(base.order_by(days).offset((count - 1) // 2)
                                 .limit(2 - count % 2)).all()
-    return TimeToComplete(count, float(mean), sum(middle) / len(middle))
+    return TimeToComplete(count, float(mean), float(sum(middle)) / len(middle))
 
 
 @dataclass(frozen=True)
