@@ -71,8 +71,7 @@ class ModuleForm(Form):
     role = SelectField(_l("Role"), default="graded", choices=[
         SelectChoice(*choice) for choice in choices("quiz_role", _l)], description=_l(
             "A pre-test is taken before the lessons: no pass mark, one attempt, answers not "
-            "shown; its pass mark, attempts, review, lessons-first and wait settings are "
-            "ignored. The last graded quiz is the post-test."))
+            "shown. The last graded quiz is the post-test."))
     pass_score = IntegerField(_l("Pass score (%)"), default=70, validators=[
         Optional(), NumberRange(0, 100, message=_l("The pass score is from 0 to 100."))])
     max_attempts = IntegerField(_l("Attempts allowed (0 = unlimited)"), default=3, validators=[

@@ -96,3 +96,19 @@ def test_pretest_completion_evaluation_and_the_instructors_insights(questions, l
     assert "Andi Pratama Lubis" not in tab.locator("#comments-h + ul").inner_text()
     _fits(tab)
     context.close()
+
+
+def test_the_editor_hides_what_a_pretest_has_no_use_for(questions, live_server, browser):
+    context = browser.new_context(viewport=PHONE, locale="id-ID")
+    tab = context.new_page()
+    sign_in(tab, live_server, "pengajar@demo.example")
+    tab.goto(live_server + "/author" + COURSE + "/modules/pretes")
+    expect(tab.get_by_label("Peran")).to_have_value("pretest")
+    expect(tab.get_by_label("Nilai lulus (%)")).to_be_hidden()
+    tab.get_by_label("Peran").select_option("graded")
+    expect(tab.get_by_label("Nilai lulus (%)")).to_be_visible()
+    tab.get_by_label("Peran").select_option("pretest")
+    expect(tab.get_by_label("Nilai lulus (%)")).to_be_hidden()
+    expect(tab.get_by_label("Acak urutan soal")).to_be_visible()
+    _fits(tab)
+    context.close()
