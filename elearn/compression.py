@@ -51,10 +51,6 @@ ALGORITHMS = ["br", "gzip", "zstd", "deflate"]
 #: so lessons keep 5; 6 and up gain almost nothing more, and 10-11 cost 10 ms or
 #: more (those are for static files).
 BROTLI_LEVEL = 5
-#: Brotli's window (log2 of its size) for pages: 64 KB covers any page, and at level 5
-#: a lesson then comes out about 10 bytes smaller and about a tenth faster than with
-#: the 4 MB default (22), which sizes the encoder for inputs a page never has.
-BROTLI_WINDOW = 16
 #: Every other page gets brotli's fastest level. Level 5 sets up hash tables of
 #: about a megabyte for every response, whatever its size, and then costs about
 #: 200 instructions a byte against 40 at level 1 (callgrind): for the 2.5 KB
@@ -134,8 +130,7 @@ def _compress_page(response) -> bool:
     if request.accept_encodings.best_match(config["COMPRESS_ALGORITHM"]) != "br":
         return False
     response.set_data(brotli.compress(response.get_data(),
-                                      quality=config["COMPRESS_BR_PAGE_LEVEL"],
-                                      lgwin=config["COMPRESS_BR_WINDOW"]))
+                                      quality=config["COMPRESS_BR_PAGE_LEVEL"]))
     response.headers["Content-Encoding"] = "br"
     etag, weak = response.get_etag()
     if etag and not weak:
@@ -150,7 +145,6 @@ def init_compression(app: Flask) -> None:
     app.config.setdefault("COMPRESS_ALGORITHM", ALGORITHMS)
     app.config.setdefault("COMPRESS_BR_LEVEL", BROTLI_LEVEL)
     app.config.setdefault("COMPRESS_BR_PAGE_LEVEL", PAGE_BROTLI_LEVEL)
-    app.config.setdefault("COMPRESS_BR_WINDOW", BROTLI_WINDOW)
     app.config.setdefault("COMPRESS_ALGORITHM_STREAMING", STREAMING_ALGORITHMS)
     app.config.setdefault("COMPRESS_STREAMS", True)
     # Flask-Compress would re-evaluate every GET as a conditional request; only a

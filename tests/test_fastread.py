@@ -145,9 +145,10 @@ def test_the_module_page_entities_equal_what_the_orm_loads(app, stored):
         params = {**person_params(user), "slug": "pelayanan-publik", "module": "pengantar"}
         row = fastread.read(_course_statement(True), params).first()
         db.session.expunge_all()
-        course, enrollment, assigned, module, progress, feedback = fastread.entities(
+        course, enrollment, assigned, module, progress, helpful, comment = fastread.entities(
             row, *MODULE_PAGE_PARTS)
-        assert enrollment is None and progress is None and feedback is None and not assigned
+        assert enrollment is None and progress is None and not assigned
+        assert helpful is None and comment is None  # no feedback given
         for made in (course, module):
             state = inspect(made)
             assert state.persistent and not state.modified and not state.unloaded - {

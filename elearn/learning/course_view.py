@@ -66,6 +66,20 @@ class OutlineModule(NamedTuple):
         return self.for_learners and self.role != "pretest"
 
 
+class Feedback(NamedTuple):
+    """The learner's "was this module helpful?" answer, as the module page shows it."""
+
+    helpful: bool
+    comment: str | None
+
+
+class EvaluationState(NamedTuple):
+    """That the learner evaluated the course, and when (the 14-day window)."""
+
+    id: int
+    created_at: datetime
+
+
 class ModuleState(NamedTuple):
     """The learner's progress on one module, as the outline shows it."""
 
@@ -87,9 +101,9 @@ class CourseView:
     #: The learner's progress row on ``module``, mapped (a page view may update it).
     row: ModuleProgress | None = None
     #: The learner's "was this module helpful?" on ``module``.
-    feedback: ModuleFeedback | None = None
+    feedback: Feedback | None = None
     #: The learner's evaluation of the course (course page).
-    evaluation: CourseEvaluation | None = None
+    evaluation: EvaluationState | None = None
     #: The learner's progress rows, by module id (mapped rows; empty when ``light``).
     progress: dict[int, ModuleProgress] = field(default_factory=dict)
     #: Light form (``light=True``): every module of the course, in order...
@@ -106,11 +120,13 @@ def _theirs(model):
 #: What a row of the module page's statement holds, in order (``fastread.entities``):
 #: the mapped rows are made from their columns, which costs a tenth of the ORM's
 #: loading on the pages learners open most.
-MODULE_PAGE_PARTS = (Course, Enrollment, None, Module, ModuleProgress, ModuleFeedback)
+#: The learner's feedback on the module and evaluation of the course come as the two
+#: columns each page shows (no entity: dates are not parsed on every view).
+MODULE_PAGE_PARTS = (Course, Enrollment, None, Module, ModuleProgress, None, None)
 #: The same for the course page: its completion, current certificate, the learner's
 #: evaluation and the cover file.
-COURSE_PAGE_PARTS = (Course, Enrollment, None, CourseCompletion, Certificate,
-                     CourseEvaluation, CourseAsset)
+COURSE_PAGE_PARTS = (Course, Enrollment, None, CourseCompletion, Certificate, None, None,
+                     CourseAsset)
 
 
 @cache
@@ -120,7 +136,8 @@ def _course_statement(with_module: bool):
         # A module page shows neither the completion, the certificate nor the cover:
         # entities not built on every lesson view.
         return (sa.select(*columns(Course), *columns(Enrollment), assigned,
-                          *columns(Module), *columns(ModuleProgress), *columns(ModuleFeedback))
+                          *columns(Module), *columns(ModuleProgress), ModuleFeedback.helpful,
+                          ModuleFeedback.comment)
                 .select_from(Course)
                 .outerjoin(Enrollment, _theirs(Enrollment))
                 .outerjoin(Module, (Module.course_id == Course.id)
@@ -132,7 +149,7 @@ def _course_statement(with_module: bool):
                 .where(Course.slug == sa.bindparam("slug")))
     return (sa.select(*columns(Course), *columns(Enrollment), assigned,
                       *columns(CourseCompletion), *columns(Certificate),
-                      *columns(CourseEvaluation), *columns(CourseAsset))
+                      CourseEvaluation.id, CourseEvaluation.created_at, *columns(CourseAsset))
             .select_from(Course)
             .outerjoin(Enrollment, _theirs(Enrollment))
             .outerjoin(CourseCompletion, _theirs(CourseCompletion))
@@ -185,20 +202,21 @@ def load_course_view(user: User, slug: str, module_slug: str | None = None, *,
         found = read(_course_statement(True), params).first()
         if found is None:
             return None
-        course, enrollment, assigned, module, row, feedback = entities(
+        course, enrollment, assigned, module, row, helpful, comment = entities(
             found, *MODULE_PAGE_PARTS)
         view = CourseView(course, enrollment, assigned=bool(assigned), module=module, row=row,
-                          feedback=feedback)
+                          feedback=None if helpful is None else Feedback(bool(helpful), comment))
     else:
         found = read(_course_statement(False), params).first()
         if found is None:
             return None
-        course, enrollment, assigned, completion, certificate, evaluation, cover = entities(
-            found, *COURSE_PAGE_PARTS)
+        course, enrollment, assigned, completion, certificate, evaluation_id, evaluated_at, \
+            cover = entities(found, *COURSE_PAGE_PARTS)
         if "cover" not in sa.inspect(course).dict:
             set_committed_value(course, "cover", cover)
         view = CourseView(course, enrollment, completion, certificate, bool(assigned),
-                          evaluation=evaluation)
+                          evaluation=None if evaluation_id is None
+                          else EvaluationState(evaluation_id, evaluated_at))
     outline_params = {"user_id": user.id, "course_id": view.course.id}
     if light:
         rows = read(_outline_statement(), outline_params).all()
