@@ -199,14 +199,18 @@ def _issue_waiting_certificate(completion: CourseCompletion,
 
 # --- module feedback ------------------------------------------------------------------
 
+def get_feedback(user: User, module: Module) -> ModuleFeedback | None:
+    return db.session.scalar(sa.select(ModuleFeedback).where(
+        ModuleFeedback.user_id == user.id, ModuleFeedback.module_id == module.id))
+
+
 def give_feedback(user: User, module: Module, helpful: bool, comment: str) -> ModuleFeedback:
     """Record or change the learner's "was this module helpful?"."""
     comment = (comment or "").strip()
     if len(comment) > COMMENT_MAX:
         raise LearningError(N_("The comment is longer than %(limit)d characters."),
                             limit=COMMENT_MAX)
-    row = db.session.scalar(sa.select(ModuleFeedback).where(
-        ModuleFeedback.user_id == user.id, ModuleFeedback.module_id == module.id))
+    row = get_feedback(user, module)
     now = utcnow()
     if row is None:
         row = ModuleFeedback(user_id=user.id, module_id=module.id, helpful=helpful,
@@ -215,8 +219,7 @@ def give_feedback(user: User, module: Module, helpful: bool, comment: str) -> Mo
             with db.session.begin_nested():
                 db.session.add(row)
         except IntegrityError:  # a concurrent answer: change that one
-            row = db.session.scalar(sa.select(ModuleFeedback).where(
-                ModuleFeedback.user_id == user.id, ModuleFeedback.module_id == module.id))
+            row = get_feedback(user, module)
     row.helpful = helpful
     row.comment = comment or None
     row.updated_at = now
