@@ -6,10 +6,12 @@ import ipaddress
 import os
 import secrets
 import sqlite3
+from functools import partial, wraps
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask
+from flask.globals import request_ctx
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -222,3 +224,30 @@ def _check_limits_only_where_declared(app: Flask) -> None:
     hooks = app.before_request_funcs.get(None, [])
     if limiter._check_request_limit in hooks:
         hooks.remove(limiter._check_request_limit)
+    # Its after-request hook (headers, deductions) and teardown (reset) then have
+    # nothing to do on a request whose view has no limit: each would still build
+    # the limiter's per-request state only to find it empty.
+    for funcs in (app.after_request_funcs.get(None, []), app.teardown_request_funcs.get(None, [])):
+        for index, hook in enumerate(funcs):
+            if _limiter_hook(hook):
+                funcs[index] = _only_after_a_limit(hook)
+
+
+def _limiter_hook(hook) -> bool:
+    owner = getattr(hook, "__self__", None)
+    if owner is None and isinstance(hook, partial) and hook.args:
+        owner = hook.args[0]
+    return owner is limiter
+
+
+def _only_after_a_limit(hook):
+    """``hook``, called only when the request's view checked a limit (the limiter's
+    per-request state exists); otherwise the response passes through."""
+
+    @wraps(getattr(hook, "func", hook))
+    def wrapped(value=None):
+        if hasattr(request_ctx, "_limiter_request_context"):
+            return hook(value)
+        return value
+
+    return wrapped

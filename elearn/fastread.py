@@ -179,9 +179,18 @@ def columns(model) -> list[sa.Column]:
     return [column for column, _key in _mapped(model)]
 
 
+@cache
 def column_keys(model) -> tuple[str, ...]:
     """The attribute names of ``columns(model)``, in the same order."""
     return tuple(key for _column, key in _mapped(model))
+
+
+@cache
+def _making(model):
+    """What ``entity`` needs of ``model``'s mapping, looked up once per process."""
+    mapper = sa.inspect(model)
+    return column_keys(model), mapper.identity_key_from_primary_key, \
+        mapper.class_manager.new_instance
 
 
 def entity(model, values):
@@ -191,16 +200,16 @@ def entity(model, values):
     map, as it is; else a new persistent instance holding the values, with no change
     recorded, added to the session. (What the ORM's loading does, for a tenth of its
     cost; a model with load events or mutable-tracked columns would need them.)"""
-    columns = dict(zip(column_keys(model), values, strict=True))
+    keys, identity_key, new_instance = _making(model)
+    columns = dict(zip(keys, values, strict=True))
     if columns["id"] is None:
         return None
-    mapper = sa.inspect(model)
-    key = mapper.identity_key_from_primary_key([columns["id"]])
+    key = identity_key([columns["id"]])
     session = db.session()
     present = session.identity_map.get(key)
     if present is not None:
         return present
-    instance = mapper.class_manager.new_instance()
+    instance = new_instance()
     state = sa.inspect(instance)
     state.dict.update(columns)
     state.key = key

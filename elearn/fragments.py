@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from flask import current_app
-from flask_babel import get_locale
+
+from .i18n import locale_name
 
 CACHE_SIZE = 4096
 
@@ -28,7 +29,7 @@ def fragment(template: str, key: tuple, **context) -> str:
     """``template`` rendered with ``context``; ``key`` holds every value the text
     depends on besides the template and the language."""
     env = current_app.jinja_env
-    full_key = (template, str(get_locale()), key)
+    full_key = (template, locale_name(), key)
     text = _store.get(full_key)
     if text is not None:
         _store.move_to_end(full_key)

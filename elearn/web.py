@@ -16,7 +16,7 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 from .compression import init_compression
-from .i18n import LANGUAGES, translate
+from .i18n import LANGUAGES, locale_name, translate
 from .layout import site_footer, site_header
 from .signed import csrf_token, open_cookie
 from .vocabulary import audit_target, certificate_competency, choices, label
@@ -98,19 +98,29 @@ def _memo_url(endpoint: str, /, **values) -> str:
 PERSONAL_PUBLIC_ENDPOINTS = {"certificates.verify"}
 
 
-def _holds_personal_data(response) -> bool:
+def _holds_personal_data(endpoint: str | None, present: dict[str, str]) -> bool:
     """Pages and downloads that must not be cached: anything for a signed-in user,
     every attachment and public pages naming a person. Content-addressed course
-    files (marked immutable by their view) and static files are not personal."""
-    if request.endpoint == "static" or "immutable" in response.headers.get("Cache-Control", ""):
+    files (marked immutable by their view) and static files are not personal.
+    ``present``: the response's headers so far, by lower-case name."""
+    if endpoint == "static" or "immutable" in present.get("cache-control", ""):
         return False
-    if response.headers.get("Content-Disposition", "").startswith("attachment"):
+    if present.get("content-disposition", "").startswith("attachment"):
         return True
-    if request.endpoint in PERSONAL_PUBLIC_ENDPOINTS:
+    if endpoint in PERSONAL_PUBLIC_ENDPOINTS:
         return True
     if "_login_user" not in g:  # not looked up by this request: do not query now
         return "_user_id" in session
     return current_user.is_authenticated
+
+
+#: What every response says unless its view set its own.
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+)
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -236,6 +246,61 @@ def vocabulary_choices(vocabulary: str) -> list[tuple[str, str]]:
     return choices(vocabulary, translate)
 
 
+def security_headers(response):
+    """After every request: the security headers a view did not set itself, and
+    ``no-store`` on anything personal."""
+    headers = response.headers
+    # One pass over the few headers set so far: a look-up of a missing header in
+    # werkzeug's Headers raises and catches an exception, six times a page.
+    present: dict[str, str] = {}
+    for name, value in headers.items():
+        present.setdefault(name.lower(), value)
+    for name, value in SECURITY_HEADERS:
+        if name.lower() not in present:
+            headers.add(name, value)
+    endpoint = request.endpoint
+    if endpoint == "static":
+        _trim_static_headers(response)
+    if endpoint == "static" and request.args.get("v"):
+        headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
+    elif _holds_personal_data(endpoint, present):
+        # Nothing a signed-in person sees, and no download, stays in a browser or
+        # proxy cache (a shared office computer, a caching proxy).
+        headers["Cache-Control"] = "no-store"
+    hsts = current_app.config["HSTS_SECONDS"]
+    if hsts and request.is_secure:
+        headers.setdefault("Strict-Transport-Security", f"max-age={hsts}")
+    return response
+
+
+#: Past this many distinct callables the remembered set starts over (functions made
+#: anew on every call would otherwise grow it without end).
+SYNC_MEMO_SIZE = 1024
+
+
+def _ensure_sync_remembered(ensure_sync):
+    """Flask's ``ensure_sync``, remembering the callables it returned unchanged (not
+    coroutine functions). Flask asks it of every hook and view on every request, a
+    dozen ``inspect.iscoroutinefunction`` calls a page; the answer for a function
+    never changes."""
+    plain: set = set()
+
+    def remembered(func):
+        try:
+            if func in plain:
+                return func
+        except TypeError:  # unhashable: ask every time
+            return ensure_sync(func)
+        result = ensure_sync(func)
+        if result is func:
+            if len(plain) >= SYNC_MEMO_SIZE:
+                plain.clear()
+            plain.add(func)
+        return result
+
+    return remembered
+
+
 def init_web(app: Flask) -> None:
     # First: after_request handlers run last-registered first, so the compressor
     # runs after security_headers below has set every header.
@@ -251,25 +316,9 @@ def init_web(app: Flask) -> None:
     app.get_send_file_max_age = get_send_file_max_age
 
     app.session_interface = SessionInterface()
+    app.ensure_sync = _ensure_sync_remembered(app.ensure_sync)
 
-    @app.after_request
-    def security_headers(response):
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if request.endpoint == "static":
-            _trim_static_headers(response)
-        if request.endpoint == "static" and request.args.get("v"):
-            response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
-        elif _holds_personal_data(response):
-            # Nothing a signed-in person sees, and no download, stays in a browser
-            # or proxy cache (a shared office computer, a caching proxy).
-            response.headers["Cache-Control"] = "no-store"
-        hsts = app.config["HSTS_SECONDS"]
-        if hsts and request.is_secure:
-            response.headers.setdefault("Strict-Transport-Security", f"max-age={hsts}")
-        return response
+    app.after_request(security_headers)
 
     app.add_template_filter(human_duration, "duration")
     app.add_template_filter(vocabulary_label, "label")
@@ -291,7 +340,7 @@ def init_web(app: Flask) -> None:
             "current_user": current_user._get_current_object(),
             "static_url": static_url,
             "languages": LANGUAGES,
-            "current_locale": str(get_locale() or app.config["DEFAULT_LOCALE"]),
+            "current_locale": locale_name(),
             "agency_name": app.config["AGENCY_NAME"],
             "vocabulary_choices": vocabulary_choices,
         }

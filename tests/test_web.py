@@ -202,3 +202,92 @@ def test_the_session_serializer_is_built_once_per_key(app):
     finally:
         app.secret_key, app.config["SECRET_KEY_FALLBACKS"] = old_key, old_fallbacks
     assert interface.get_signing_serializer(app).loads(signed) == {"a": 1}
+
+
+def test_ensure_sync_remembers_plain_functions_and_still_refuses_coroutines(app):
+    """web._ensure_sync_remembered: a plain function comes back as it is (and is asked
+    about once); a coroutine function still goes to Flask, which needs its async
+    extra; an unhashable callable is asked about every time."""
+    import functools
+
+    from elearn.web import _ensure_sync_remembered
+
+    asked = []
+
+    def flask_ensure_sync(func):
+        asked.append(func)
+        if getattr(func, "is_coroutine", False):
+            return lambda *a: "wrapped"
+        return func
+
+    remembered = _ensure_sync_remembered(flask_ensure_sync)
+
+    def view():
+        return "ok"
+
+    assert remembered(view) is view and remembered(view) is view
+    assert asked == [view]
+
+    def coroutine():
+        return "async"
+
+    coroutine.is_coroutine = True
+    assert remembered(coroutine)() == "wrapped" and remembered(coroutine)() == "wrapped"
+    assert asked.count(coroutine) == 2
+
+    class Unhashable:
+        __hash__ = None
+
+        def __call__(self):
+            return "called"
+
+    unhashable = Unhashable()
+    assert remembered(unhashable) is unhashable and asked.count(unhashable) == 1
+    assert remembered(functools.partial(view))() == "ok"
+
+    async def real_coroutine():
+        return None
+
+    # The app's own: Flask's answer for a coroutine function is not the function.
+    try:
+        assert app.ensure_sync(real_coroutine) is not real_coroutine
+    except RuntimeError:  # Flask without its async extra says so, as before
+        pass
+
+
+def test_a_page_without_a_rate_limit_leaves_the_limiter_alone(app, client, auth, make_user):
+    """The limiter's after-request and teardown hooks run only when the view checked a
+    limit: a catalog view builds no limiter state; a failed sign-in (a limited view
+    whose limit counts only failures, after the response) still builds it."""
+    from flask import request_finished
+    from flask.globals import request_ctx
+
+    seen = []
+
+    def finished(sender, response, **extra):
+        seen.append(hasattr(request_ctx, "_limiter_request_context"))
+
+    user = make_user()
+    request_finished.connect(finished, app)
+    try:
+        auth.login(user.nip)
+        assert client.get("/courses").status_code == 200
+        assert seen[-1] is False
+        auth.logout()
+        assert auth.login(user.nip, "salah-sekali").status_code == 200
+        assert seen[-1] is True
+    finally:
+        request_finished.disconnect(finished, app)
+
+
+def test_security_headers_are_added_once_and_a_download_is_not_stored(app, client, auth,
+                                                                       make_user):
+    """Every default security header appears exactly once on a page, and a signed-in
+    page is marked no-store (web.security_headers reads the headers in one pass)."""
+    user = make_user()
+    auth.login(user.nip)
+    response = client.get("/courses")
+    for name in ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options",
+                 "Referrer-Policy"):
+        assert len(response.headers.getlist(name)) == 1, name
+    assert response.headers["Cache-Control"] == "no-store"
