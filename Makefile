@@ -46,7 +46,7 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
-	$(BIN)/gunicorn --workers $(WORKERS) --timeout 120 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	PYTHONOPTIMIZE=2 $(BIN)/gunicorn --workers $(WORKERS) --timeout 120 --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 # Lighthouse for the benchmarks comes from npm, pinned in bench/package-lock.json
 # (not in the root package.json, which the test suite installs).

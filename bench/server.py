@@ -23,6 +23,11 @@ ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 
 
+#: The environment production gives gunicorn (`make run`, the README's deployment):
+#: docstrings and asserts left out of the loaded code, about 4 MB less per worker.
+PRODUCTION_ENV = {"PYTHONOPTIMIZE": "2"}
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -72,7 +77,8 @@ def serve(app: str = "wsgi:app", *, env: dict[str, str] | None = None, workers: 
     command = [GUNICORN, "--workers", str(workers), "--timeout", "120",
                "--bind", f"127.0.0.1:{port}", app]
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
-    process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **(env or {})},  # noqa: S603
+    environment = {**os.environ, **PRODUCTION_ENV, **(env or {})}
+    process = subprocess.Popen(command, cwd=cwd, env=environment,  # noqa: S603
                                stdout=out, stderr=out, start_new_session=True)
     try:
         deadline = time.monotonic() + start_timeout

@@ -152,3 +152,12 @@ def test_no_function_in_elearn_is_longer_than_60_lines():
                 if length > MAX_FUNCTION_LINES:
                     long[f"{file.relative_to(ELEARN).as_posix()}:{node.name}"] = length
     assert long == {}
+
+
+def test_no_check_in_elearn_is_an_assert():
+    """Production workers run with PYTHONOPTIMIZE=2 (`make run`, bench.server), which
+    drops assert statements: every check the app relies on must be explicit."""
+    asserts = [f"{file.relative_to(ELEARN).as_posix()}:{node.lineno}" for file in _python_files()
+               for node in ast.walk(ast.parse(file.read_text(), str(file)))
+               if isinstance(node, ast.Assert)]
+    assert asserts == []

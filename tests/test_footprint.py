@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from bench.server import PRODUCTION_ENV
 from elearn import create_app
 
 from .conftest import PASSWORD
@@ -31,7 +32,8 @@ PAGES = ["/", "/courses", "/courses/komunikasi-dengan-warga", LESSON, "/verify"]
 def worker(app, make_user, sample_course):
     """Run the probe in a fresh process as a signed-in learner over this test's database."""
     learner = make_user("learner")
-    env = {**os.environ, "ELEARN_ENV": "test", "PYTHONPATH": str(ROOT),
+    # As gunicorn runs it in production (bench.server.PRODUCTION_ENV: docstrings out).
+    env = {**os.environ, **PRODUCTION_ENV, "ELEARN_ENV": "test", "PYTHONPATH": str(ROOT),
            "ELEARN_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"]}
     done = subprocess.run(
         [sys.executable, str(ROOT / "tests" / "footprint_probe.py"), learner.nip, PASSWORD,

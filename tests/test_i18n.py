@@ -68,3 +68,25 @@ def test_wtforms_plural_messages_are_formatted_by_wtforms(app):
         form = Short(formdata=None, meta={"csrf": False}, data={"name": "panjang"})
         assert not form.validate()
         assert form.name.errors == ["Paling banyak 3 karakter."]
+
+
+def test_the_remembered_locale_name_follows_a_change_of_locale_within_a_request(app):
+    """i18n.locale_name is remembered per request, for as long as the request's
+    locale is the same: force_locale (an email in the recipient's language) and
+    refresh (a language chosen mid-request) get their own name at once."""
+    from flask_babel import force_locale, refresh
+
+    from elearn.i18n import locale_name
+
+    with app.test_request_context("/"):
+        assert locale_name() == "id" and locale_name() == "id"
+        with force_locale("en"):
+            assert locale_name() == "en"
+        assert locale_name() == "id"
+        from flask import session
+
+        session["locale"] = "en"
+        refresh()
+        assert locale_name() == "en"
+    with app.app_context():  # no request: the site default, as Flask-Babel's get_locale
+        assert locale_name() == "id"

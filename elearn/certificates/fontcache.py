@@ -212,7 +212,10 @@ def _template(path: Path, family: str, style: str) -> CachedFont:
     pdf = FPDF()
     pdf.add_font(family, style, path)
     parsed = next(iter(pdf.fonts.values()))
-    assert isinstance(parsed, TTFFont) and not parsed.is_cff and not parsed.color_font
+    if not isinstance(parsed, TTFFont) or parsed.is_cff or parsed.color_font:
+        # The cut-down subsetter handles plain TrueType outlines only (checked even
+        # when the interpreter drops asserts, as gunicorn's PYTHONOPTIMIZE does).
+        raise ValueError(f"{path}: not a plain TrueType font")
     template = CachedFont.__new__(CachedFont)
     for slot in TTFFont.__slots__:
         if hasattr(parsed, slot):  # fpdf2 leaves some unset

@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from bench.server import PRODUCTION_ENV
 from config import Config
 
 from .visitor import PUBLIC_HOST, Visitor
@@ -174,8 +175,8 @@ def instances(environment, tmp_path_factory, request) -> tuple[str, str]:
                 processes.append(subprocess.Popen(
                     [sys.executable, "-m", "gunicorn", "--workers", "2", "--timeout", "60",
                      "--bind", bases[-1].removeprefix("http://"), "wsgi:app"],
-                    cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT,
-                    start_new_session=True))
+                    cwd=ROOT, env={**environment, **PRODUCTION_ENV}, stdout=out,
+                    stderr=subprocess.STDOUT, start_new_session=True))
         request.getfixturevalue("seeded")
         for name, base, process in zip("ab", bases, processes, strict=True):
             _wait_until_ready(base, process, logs / f"{name}.log")
