@@ -24,7 +24,7 @@ from collections import namedtuple
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 
@@ -162,45 +162,55 @@ def read(statement, params: dict | None = None) -> Rows:
 
 # --------------------------------------------------------------------------- entities
 
+class Partial(NamedTuple):
+    """``model`` read without some of its columns: those a page never shows (a lesson
+    page and a course's Markdown source). The instance made from such a row has
+    those attributes unloaded; reading one loads it, as for a deferred column."""
+
+    model: type
+    without: tuple[str, ...]
+
+
 @cache
-def _mapped(model) -> tuple[tuple[sa.Column, str], ...]:
+def _mapped(model, without: tuple[str, ...] = ()) -> tuple[tuple[sa.Column, str], ...]:
     mapper = sa.inspect(model)
     found = []
     for column in model.__table__.c:
         prop = mapper.get_property_by_column(column)
-        if not prop.deferred:  # (a file's bytes: loaded when read, as the ORM does)
+        if not prop.deferred and prop.key not in without:
+            # (a deferred column, a file's bytes: loaded when read, as the ORM does)
             found.append((column, prop.key))
     return tuple(found)
 
 
-def columns(model) -> list[sa.Column]:
+def columns(model, without: tuple[str, ...] = ()) -> list[sa.Column]:
     """What a statement selects for ``entity``: ``model``'s table columns in table
-    order, without those the mapping defers."""
-    return [column for column, _key in _mapped(model)]
+    order, without those the mapping defers (and those named in ``without``)."""
+    return [column for column, _key in _mapped(model, without)]
 
 
 @cache
-def column_keys(model) -> tuple[str, ...]:
-    """The attribute names of ``columns(model)``, in the same order."""
-    return tuple(key for _column, key in _mapped(model))
+def column_keys(model, without: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The attribute names of ``columns(model, without)``, in the same order."""
+    return tuple(key for _column, key in _mapped(model, without))
 
 
 @cache
-def _making(model):
+def _making(model, without: tuple[str, ...] = ()):
     """What ``entity`` needs of ``model``'s mapping, looked up once per process."""
     mapper = sa.inspect(model)
-    return column_keys(model), mapper.identity_key_from_primary_key, \
+    return column_keys(model, without), mapper.identity_key_from_primary_key, \
         mapper.class_manager.new_instance
 
 
-def entity(model, values):
+def entity(model, values, without: tuple[str, ...] = ()):
     """The session's instance of ``model`` for a row's slice of its ``columns``, as a
     query would give it: None when the primary key is
     NULL (an outer join found nothing); the instance already in the session's identity
     map, as it is; else a new persistent instance holding the values, with no change
     recorded, added to the session. (What the ORM's loading does, for a tenth of its
     cost; a model with load events or mutable-tracked columns would need them.)"""
-    keys, identity_key, new_instance = _making(model)
+    keys, identity_key, new_instance = _making(model, without)
     columns = dict(zip(keys, values, strict=True))
     if columns["id"] is None:
         return None
@@ -216,19 +226,23 @@ def entity(model, values):
     # What Session.add does for an instance with a key, without its walk through
     # every relationship for related objects to cascade to: a new instance has none.
     session._update_impl(state)
+    if without:  # marked expired, so that reading one loads it (never a silent None)
+        session.expire(instance, without)
     return instance
 
 
 def entities(row, *parts) -> list:
-    """Split ``row`` into its parts, in order: a mapped class takes as many values as
-    its table has columns and gives ``entity``; ``None`` takes one value as it is."""
+    """Split ``row`` into its parts, in order: a mapped class (or a ``Partial`` one)
+    takes as many values as it has columns and gives ``entity``; ``None`` takes one
+    value as it is."""
     found, at = [], 0
     for part in parts:
         if part is None:
             found.append(row[at])
             at += 1
         else:
-            width = len(column_keys(part))
-            found.append(entity(part, row[at:at + width]))
+            model, without = part if isinstance(part, Partial) else (part, ())
+            width = len(column_keys(model, without))
+            found.append(entity(model, row[at:at + width], without))
             at += width
     return found

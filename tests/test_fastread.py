@@ -132,8 +132,9 @@ def test_statements_built_per_call_keep_the_plans_bounded(app, stored, monkeypat
 
 def test_the_module_page_entities_equal_what_the_orm_loads(app, stored):
     """``fastread.entities`` makes the module page's course, enrolment, module and
-    progress row: persistent, clean, every column as the ORM loads it; an outer join
-    that found nothing gives None; an instance already in the session is reused."""
+    progress row: persistent, clean, every column as the ORM loads it (a column the
+    page leaves out loads when read); an outer join that found nothing gives None;
+    an instance already in the session is reused."""
     from sqlalchemy import inspect
 
     from elearn.learning.course_view import MODULE_PAGE_PARTS, _course_statement
@@ -149,10 +150,11 @@ def test_the_module_page_entities_equal_what_the_orm_loads(app, stored):
             row, *MODULE_PAGE_PARTS)
         assert enrollment is None and progress is None and not assigned
         assert helpful is None and comment is None  # no feedback given
-        for made in (course, module):
+        for made, left_out in ((course, {"source", "description_html"}), (module, {"source"})):
             state = inspect(made)
-            assert state.persistent and not state.modified and not state.unloaded - {
-                "modules", "instructors", "cover", "course", "assets"}
+            # Every column but the Markdown sources and description the page never shows.
+            assert state.persistent and not state.modified and state.unloaded - {
+                "modules", "instructors", "cover", "course", "assets"} == left_out
         made_columns = {k: getattr(module, k) for k in fastread.column_keys(Module)}
         course_columns = {k: getattr(course, k) for k in fastread.column_keys(Course)}
         db.session.expunge_all()
@@ -192,3 +194,33 @@ def test_a_deferred_column_is_left_out_and_loads_when_read(app, stored):
         (asset,) = fastread.entities(row, CourseAsset)
         assert "data" not in inspect(asset).dict and asset.path == "media/sampul.png"
         assert asset.data == b"png" and not db.session.dirty
+
+
+def test_a_column_a_page_leaves_out_is_not_selected_and_loads_when_read(app, stored):
+    """``fastread.Partial``: the module page selects neither the module's nor the
+    course's Markdown source; reading one on the made instance runs one query and
+    gives what the ORM loads, and leaves the instance clean."""
+    from sqlalchemy import inspect
+
+    from elearn.learning.course_view import MODULE_PAGE_PARTS, _course_statement
+    from elearn.learning.progress import person_params
+    from elearn.models import Course
+
+    sql = str(_course_statement(True).compile())
+    assert "modules.source" not in sql and "courses.source" not in sql
+    assert "modules.body_html" in sql and "courses.title" in sql
+    with app.app_context():
+        user = db.session.get(User, stored.id)
+        params = {**person_params(user), "slug": "pelayanan-publik", "module": "pengantar"}
+        row = fastread.read(_course_statement(True), params).first()
+        db.session.expunge_all()
+        course, *_, module, _progress, _helpful, _comment = fastread.entities(
+            row, *MODULE_PAGE_PARTS)
+        with recorded_sql(app) as statements:
+            source = module.source
+        assert len(statements) == 1 and "# " in source
+        assert not inspect(module).modified and not db.session.dirty
+        expected = db.session.execute(
+            sa.select(Module.source, Course.source, Course.description_html)
+            .join(Course).where(Module.id == module.id)).one()
+        assert (source, course.source, course.description_html) == tuple(expected)

@@ -24,7 +24,7 @@ from sqlalchemy.orm import defer
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
-from ..fastread import columns, entities, read
+from ..fastread import Partial, columns, entities, read
 from ..models import (
     Assignment,
     Certificate,
@@ -122,11 +122,18 @@ def _theirs(model):
 #: loading on the pages learners open most.
 #: The learner's feedback on the module and evaluation of the course come as the two
 #: columns each page shows (no entity: dates are not parsed on every view).
-MODULE_PAGE_PARTS = (Course, Enrollment, None, Module, ModuleProgress, None, None)
+#: Neither page shows the Markdown sources (course.md, the module's file), nor a module
+#: page the course's description: on PostgreSQL a module's source alone is about 6 KB
+#: to fetch from its compressed storage and send on every lesson view.
+MODULE_PAGE_COURSE = Partial(Course, ("source", "description_html"))
+MODULE_PAGE_MODULE = Partial(Module, ("source",))
+COURSE_PAGE_COURSE = Partial(Course, ("source",))
+MODULE_PAGE_PARTS = (MODULE_PAGE_COURSE, Enrollment, None, MODULE_PAGE_MODULE, ModuleProgress,
+                     None, None)
 #: The same for the course page: its completion, current certificate, the learner's
 #: evaluation and the cover file.
-COURSE_PAGE_PARTS = (Course, Enrollment, None, CourseCompletion, Certificate, None, None,
-                     CourseAsset)
+COURSE_PAGE_PARTS = (COURSE_PAGE_COURSE, Enrollment, None, CourseCompletion, Certificate, None,
+                     None, CourseAsset)
 
 
 @cache
@@ -135,8 +142,9 @@ def _course_statement(with_module: bool):
     if with_module:
         # A module page shows neither the completion, the certificate nor the cover:
         # entities not built on every lesson view.
-        return (sa.select(*columns(Course), *columns(Enrollment), assigned,
-                          *columns(Module), *columns(ModuleProgress), ModuleFeedback.helpful,
+        return (sa.select(*columns(*MODULE_PAGE_COURSE), *columns(Enrollment), assigned,
+                          *columns(*MODULE_PAGE_MODULE), *columns(ModuleProgress),
+                          ModuleFeedback.helpful,
                           ModuleFeedback.comment)
                 .select_from(Course)
                 .outerjoin(Enrollment, _theirs(Enrollment))
@@ -147,7 +155,7 @@ def _course_statement(with_module: bool):
                 .outerjoin(ModuleFeedback, (ModuleFeedback.module_id == Module.id)
                            & (ModuleFeedback.user_id == sa.bindparam("user_id")))
                 .where(Course.slug == sa.bindparam("slug")))
-    return (sa.select(*columns(Course), *columns(Enrollment), assigned,
+    return (sa.select(*columns(*COURSE_PAGE_COURSE), *columns(Enrollment), assigned,
                       *columns(CourseCompletion), *columns(Certificate),
                       CourseEvaluation.id, CourseEvaluation.created_at, *columns(CourseAsset))
             .select_from(Course)
