@@ -38,6 +38,8 @@ from ..models import (
     ModuleProgress,
     User,
 )
+from . import outline_items
+from .outline_items import outline_column
 from .progress import covers_bound, person_params
 
 
@@ -137,7 +139,14 @@ COURSE_PAGE_PARTS = (COURSE_PAGE_COURSE, Enrollment, None, CourseCompletion, Cer
 
 
 @cache
-def _course_statement(with_module: bool):
+def _course_statement(with_module: bool, outline: str | None = None):
+    """The page's statement; with ``outline`` (a dialect's name) it also carries the
+    course's outline as its last column (``outline_items``)."""
+    statement = _page_statement(with_module)
+    return statement.add_columns(outline_column(outline)) if outline else statement
+
+
+def _page_statement(with_module: bool):
     assigned = sa.exists().where(Assignment.course_id == Course.id, covers_bound())
     if with_module:
         # A module page shows neither the completion, the certificate nor the cover:
@@ -178,21 +187,6 @@ def _modules_statement():
             .order_by(Module.position, Module.id))
 
 
-@cache
-def _outline_statement():
-    return (sa.select(*OUTLINE_COLUMNS, ModuleProgress.id, ModuleProgress.completed_at,
-                      ModuleProgress.best_score)
-            .outerjoin(ModuleProgress, (ModuleProgress.module_id == Module.id)
-                       & (ModuleProgress.user_id == sa.bindparam("user_id")))
-            .where(Module.course_id == sa.bindparam("course_id"))
-            .order_by(Module.position, Module.id))
-
-
-#: The columns of an ``OutlineModule``, in its order.
-OUTLINE_COLUMNS = (Module.id, Module.slug, Module.title, Module.kind, Module.minutes,
-                   Module.position, Module.status, Module.retired_at, Module.role)
-
-
 def load_course_view(user: User, slug: str, module_slug: str | None = None, *,
                      light: bool = False) -> CourseView | None:
     """The course ``slug`` as ``user`` sees it, None if there is no such course.
@@ -205,34 +199,37 @@ def load_course_view(user: User, slug: str, module_slug: str | None = None, *,
     (every module, retired and draft ones too, in order) and ``view.progress``.
     """
     params = {**person_params(user), "slug": slug, "module": module_slug}
+    # Light: the outline comes with the page's row, no statement of its own.
+    outline = db.engine.dialect.name if light else None
+    extra = (None,) if outline else ()
     # SQLite answers EXISTS with 0 or 1: bool() for both databases.
     if module_slug is not None:
-        found = read(_course_statement(True), params).first()
+        found = read(_course_statement(True, outline), params).first()
         if found is None:
             return None
-        course, enrollment, assigned, module, row, helpful, comment = entities(
-            found, *MODULE_PAGE_PARTS)
+        course, enrollment, assigned, module, row, helpful, comment, *_ = entities(
+            found, *MODULE_PAGE_PARTS, *extra)
         view = CourseView(course, enrollment, assigned=bool(assigned), module=module, row=row,
                           feedback=None if helpful is None else Feedback(bool(helpful), comment))
     else:
-        found = read(_course_statement(False), params).first()
+        found = read(_course_statement(False, outline), params).first()
         if found is None:
             return None
         course, enrollment, assigned, completion, certificate, evaluation_id, evaluated_at, \
-            cover = entities(found, *COURSE_PAGE_PARTS)
+            cover, *_ = entities(found, *COURSE_PAGE_PARTS, *extra)
         if "cover" not in sa.inspect(course).dict:
             set_committed_value(course, "cover", cover)
         view = CourseView(course, enrollment, completion, certificate, bool(assigned),
                           evaluation=None if evaluation_id is None
                           else EvaluationState(evaluation_id, evaluated_at))
-    outline_params = {"user_id": user.id, "course_id": view.course.id}
     if light:
-        rows = read(_outline_statement(), outline_params).all()
-        width = len(OUTLINE_COLUMNS)
+        rows = outline_items.parse(found[-1])
+        width = len(outline_items.FIELDS)
         view.outline = [OutlineModule(*row[:width]) for row in rows]
         view.states = {row[0]: ModuleState(row[width + 1], row[width + 2])
                        for row in rows if row[width] is not None}
         return view
+    outline_params = {"user_id": user.id, "course_id": view.course.id}
     rows = db.session.execute(_modules_statement(), outline_params).all()
     set_committed_value(view.course, "modules", [module for module, __ in rows])
     view.progress = {row.module_id: row for __, row in rows if row is not None}

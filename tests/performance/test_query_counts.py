@@ -129,6 +129,14 @@ def test_the_dashboard_is_one_query_after_the_session_lookup(app, learners):
     assert _count(app, large, "/") == 2
 
 
+def test_lesson_and_course_pages_are_one_query_after_the_session_lookup(app, learners):
+    """The course (with the module on a module page) and its outline with the
+    learner's progress in one statement (learning/outline_items.py)."""
+    __, large = learners
+    assert _count(app, large, "/courses/besar/materi-7") == 2
+    assert _count(app, large, "/courses/besar") == 2
+
+
 def test_a_quiz_module_page_stays_within_the_budget_whatever_the_course_size(app, learners):
     """The quiz box also reads the learner's attempts; the lessons still to complete
     come from the progress the page already has."""
