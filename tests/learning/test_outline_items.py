@@ -37,8 +37,9 @@ def _aware(moment):
 
 
 def test_the_outline_in_the_course_statement_equals_a_query_of_its_own(app, make_user):
-    """Order, titles, states, a retired module, a completion moment to the microsecond
-    and a fractional best score: the page's outline and states are what the ORM reads."""
+    """Order, titles (quotes, backslash, line break, emoji), states, a retired module,
+    a completion moment to the microsecond and a fractional best score: the page's
+    outline and states are what the ORM reads."""
     account = make_user("learner")
     with app.app_context():
         save_course(make_course({"course.md": COURSE_MD, "01-pengantar.md": LESSON_MD,
@@ -54,6 +55,9 @@ def test_the_outline_in_the_course_statement_equals_a_query_of_its_own(app, make
         quiz = progress_row(user, modules[-1])
         quiz.best_score = 66.66666666666667
         modules[-1].retired_at = utcnow()
+        # Quotes, a backslash, a line break, markup and characters outside the BMP
+        # survive the JSON both databases write.
+        modules[0].title = 'Kutip "ganda" \\ garis\nbaru <b>✔</b> 🙂 \u00e9'
         db.session.commit()
         expected = _expected(user.id, course.id)
         db.session.expunge_all()
