@@ -54,6 +54,7 @@ def test_rows_and_types_are_sqlalchemys(app, stored):
         assert _both(count, params)[1] == _both(count, params)[0] == [(1,)]
         orm, fast, rows = _both(page, params)
         assert fast == orm and rows[0].restricted is False and rows[0].slug == "pelayanan-publik"
+        assert rows[0].total == 1
 
 
 def test_the_session_lookup_reads_what_sqlalchemy_reads(app, stored):

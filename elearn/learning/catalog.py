@@ -42,50 +42,76 @@ def _visible(admin: bool):
     return visible & (Course.restricted.is_(False) | Course.id.in_(assigned))
 
 
+class ListedCourse(NamedTuple):
+    """A course's columns the catalog lists."""
+
+    id: int
+    slug: str
+    title: str
+    summary: str
+    jp: int
+    competency: str
+    restricted: bool
+
+
 @dataclass
 class CatalogEntry:
-    #: The course's listed columns (a row: ``id``, ``slug``, ``title``, ``summary``,
-    #: ``jp``, ``competency``, ``restricted``), not a mapped object: a page lists 25.
-    course: sa.Row
+    #: The course's listed columns, not a mapped object: a page lists 25.
+    course: ListedCourse
     modules: int
     minutes: int
 
 
 @cache
 def _catalog_statements(admin: bool, competency: bool, search: bool):
-    """The count and the page query of the catalog for one shape of filter."""
+    """The count of the courses that match one shape of filter, and the page query:
+    the page's courses, their published modules and minutes, and in each row the
+    count of every match (a window over the filtered courses, before the limit),
+    so a page with rows needs no count of its own."""
     where = [_visible(admin)]
     if competency:
         where.append(Course.competency == sa.bindparam("competency"))
     if search:
         where.append(sa.func.lower(Course.title).like(sa.bindparam("pattern"), escape="\\"))
     count = sa.select(sa.func.count()).select_from(Course).where(*where)
+    listed = Course.__table__.c
+    matched = (sa.select(*(listed[name] for name in ListedCourse._fields),
+                         sa.func.count().over().label("total"))
+               .where(*where)
+               .order_by(Course.title, Course.id)
+               .limit(sa.bindparam("limit", type_=sa.Integer))
+               .offset(sa.bindparam("offset", type_=sa.Integer))
+               .subquery("matched"))
     published = Module.for_learners_condition()
     modules = (sa.select(sa.func.count()).select_from(Module)
-               .where(Module.course_id == Course.id, published).scalar_subquery())
+               .where(Module.course_id == matched.c.id, published).scalar_subquery())
     minutes = (sa.select(sa.func.coalesce(sa.func.sum(Module.minutes), 0))
-               .where(Module.course_id == Course.id, published).scalar_subquery())
-    listed = Course.__table__.c
-    page = (sa.select(listed.id, listed.slug, listed.title, listed.summary, listed.jp,
-                      listed.competency, listed.restricted, modules, minutes).where(*where)
-            .order_by(Course.title, Course.id)
-            .limit(sa.bindparam("limit", type_=sa.Integer))
-            .offset(sa.bindparam("offset", type_=sa.Integer)))
+               .where(Module.course_id == matched.c.id, published).scalar_subquery())
+    page = (sa.select(*(matched.c[name] for name in ListedCourse._fields), modules, minutes,
+                      matched.c.total)
+            .order_by(matched.c.title, matched.c.id))
     return count, page
 
 
 def catalog_page(user: User, *, competency: str = "", q: str = "", page: int = 1,
                  per_page: int = 25):
     """One page of the courses ``user`` may see, with their published modules and
-    minutes: a count, then the page (the module figures for its courses only)."""
+    minutes, in one query (the module figures for its courses only); a page past
+    the last one has no row to carry the count, and counts on its own."""
     count, rows_of_page = _catalog_statements(user.role == "admin", bool(competency), bool(q))
     params = {**person_params(user), "competency": competency,
               "pattern": f"%{escape_like(q.lower())}%"}
-    total = read(count, params).scalar()
-    result = Page(page=max(1, page), per_page=per_page, total=total)
-    rows = read(rows_of_page, {
-        **params, "limit": per_page, "offset": (result.page - 1) * per_page}).all()
-    result.items = [CatalogEntry(row, row[-2], row[-1]) for row in rows]
+    number = max(1, page)
+    rows = read(rows_of_page, {**params, "limit": per_page,
+                               "offset": (number - 1) * per_page}).all()
+    if rows:
+        total = rows[0][-1]
+    else:
+        total = 0 if number == 1 else read(count, params).scalar()
+    result = Page(page=number, per_page=per_page, total=total)
+    width = len(ListedCourse._fields)
+    result.items = [CatalogEntry(ListedCourse(*row[:width]), row[width], row[width + 1])
+                    for row in rows]
     return result
 
 

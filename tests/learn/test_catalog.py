@@ -64,6 +64,29 @@ def test_catalog_is_paginated(app, learner):
     assert "Kursus 29" in learner.client.get("/courses?page=2").get_data(as_text=True)
 
 
+def test_every_page_of_the_catalog_knows_the_count_and_a_page_past_the_end_still_does(
+        app, learner):
+    """The page query carries the count of every match in its rows; a page past the
+    last one (no row to carry it) counts on its own, and the first page of a search
+    that finds nothing is 0 without a count."""
+    from elearn.learning.catalog import catalog_page
+
+    with app.app_context():
+        for i in range(30):
+            _course(f"kursus-{i:02d}", f"Kursus {i:02d}", "manajerial" if i % 3 else "teknis")
+        db.session.commit()
+        user = db.session.scalar(sa.select(User).where(User.role == "learner"))
+        for kwargs, total, items in (({}, 30, 25), ({"page": 2}, 30, 5), ({"page": 3}, 30, 0),
+                                     ({"competency": "teknis"}, 10, 10),
+                                     ({"q": "kursus 1"}, 10, 10), ({"q": "tidak ada"}, 0, 0),
+                                     ({"q": "tidak ada", "page": 4}, 0, 0)):
+            result = catalog_page(user, per_page=25, **kwargs)
+            assert (result.total, len(result.items)) == (total, items), kwargs
+        entry = catalog_page(user, per_page=25).items[0]
+        assert (entry.course.slug, entry.course.title, entry.modules, entry.minutes) == (
+            "kursus-00", "Kursus 00", 2, 15)
+
+
 def test_restricted_course_is_shown_only_to_those_assigned(app, learner, make_user, auth):
     with app.app_context():
         restricted = _course("wajib", "Kursus Wajib", restricted=True)

@@ -129,12 +129,15 @@ def test_the_dashboard_is_one_query_after_the_session_lookup(app, learners):
     assert _count(app, large, "/") == 2
 
 
-def test_lesson_and_course_pages_are_one_query_after_the_session_lookup(app, learners):
+def test_lesson_course_and_catalog_pages_are_one_query_after_the_session_lookup(
+        app, learners):
     """The course (with the module on a module page) and its outline with the
-    learner's progress in one statement (learning/outline_items.py)."""
+    learner's progress in one statement (learning/outline_items.py); the catalog's
+    page with the count of every match in its rows."""
     __, large = learners
     assert _count(app, large, "/courses/besar/materi-7") == 2
     assert _count(app, large, "/courses/besar") == 2
+    assert _count(app, large, "/courses") == 2
 
 
 def test_a_quiz_module_page_stays_within_the_budget_whatever_the_course_size(app, learners):
