@@ -39,7 +39,6 @@ from ..models import (
     User,
 )
 from . import outline_items
-from .outline_items import outline_column
 from .progress import covers_bound, person_params
 
 
@@ -143,7 +142,7 @@ def _course_statement(with_module: bool, outline: str | None = None):
     """The page's statement; with ``outline`` (a dialect's name) it also carries the
     course's outline as its last column (``outline_items``)."""
     statement = _page_statement(with_module)
-    return statement.add_columns(outline_column(outline)) if outline else statement
+    return statement.add_columns(outline_items.outline_column(outline)) if outline else statement
 
 
 def _page_statement(with_module: bool):
