@@ -45,12 +45,16 @@ MIN_SIZE = 500
 #: for plain HTTP.
 ALGORITHMS = ["br", "gzip", "zstd", "deflate"]
 #: Brotli's level for pages a view marks ``thorough`` (lessons), a per-request
-#: cost: a 12.8 KB lesson page takes 0.25 ms at 5 (4.68 KB on the wire), 0.18 ms
-#: at Flask-Compress's default 4 (4.82 KB) and 0.08 ms at 2 (4.98 KB). Level 2 put
-#: the lesson's repeat visit at 5.14 KB, over its 5 KB budget (bench/lighthouse.py),
-#: so lessons keep 5; 6 and up gain almost nothing more, and 10-11 cost 10 ms or
-#: more (those are for static files).
-BROTLI_LEVEL = 5
+#: cost. On the bench's 13.3 KB lesson: level 5 gives 4 779 bytes for about 155 us,
+#: 4 at 4 945 bytes for 110 us, 2 at 5 108 bytes for 52 us; and level 5's megabyte of
+#: hash table leaves the caches cold for the rest of the request: a whole lesson
+#: request in process took 1.15 ms at 5, 1.06 ms at 4 and 0.96 ms at 3 (interleaved
+#: runs), and under wrk level 4 served 3-16% more lessons a second than 5. The
+#: lesson's repeat visit (bench/lighthouse.py: the demo's longest lesson) is 5 075
+#: bytes at 4, under its 5 KB (5 120 byte) budget only because templates are sent
+#: without their indentation (web.CollapsedIndentation); level 3 would put it at
+#: about 5 260, level 5 at 4 940. tests/browser/test_bench_lighthouse.py checks it.
+BROTLI_LEVEL = 4
 #: Every other page gets brotli's fastest level. Level 5 sets up hash tables of
 #: about a megabyte for every response, whatever its size, and then costs about
 #: 200 instructions a byte against 40 at level 1 (callgrind): for the 2.5 KB
@@ -105,7 +109,7 @@ def _compress_static(response) -> bool:
 
 def thorough(view):
     """Mark a view whose pages learners reread on slow data (a lesson): they get
-    brotli at ``COMPRESS_BR_LEVEL`` (5) instead of the pages' fastest level."""
+    brotli at ``COMPRESS_BR_LEVEL`` (4) instead of the pages' fastest level."""
 
     @wraps(view)
     def marked(*args, **kwargs):

@@ -42,7 +42,9 @@ def test_pages_css_and_js_are_sent_compressed_in_the_encoding_the_browser_takes(
         page = client.get("/login", headers={"Accept-Encoding": accept})
         assert page.headers["Content-Encoding"] == expected
         assert "Accept-Encoding" in page.headers["Vary"]
-        assert len(page.get_data()) < len(plain.get_data()) / 2
+        # The 2.3 KB sign-in page (sent without its templates' indentation) shrinks
+        # to about half at brotli's fastest level; longer pages to a third or less.
+        assert len(page.get_data()) < len(plain.get_data()) * 0.6
         # Same page apart from the per-response CSRF token.
         strip = re.compile(rb'value="[^"]+"')
         assert strip.sub(b"", decode(page)) == strip.sub(b"", plain.get_data())
@@ -188,12 +190,12 @@ def _probe_app(folder):
     return app
 
 
-def test_pages_get_brotli_level_1_and_thorough_views_level_5(tmp_path):
-    """Every page brotli's fastest level, whatever its size (level 5's fixed set-up and
+def test_pages_get_brotli_level_1_and_thorough_views_level_4(tmp_path):
+    """Every page brotli's fastest level, whatever its size (a higher level's set-up and
     cost per byte buy a few hundred bytes); a view marked ``thorough`` (the lesson)
-    level 5, which keeps the lesson's repeat visit under 5 KB (level 2 made it 5.14 KB)."""
+    level 4, which keeps the lesson's repeat visit under 5 KB (level 2 made it 5.14 KB)."""
     client = _probe_app(tmp_path).test_client()
-    for prefix, level in (("probe", 1), ("reread", 5)):
+    for prefix, level in (("probe", 1), ("reread", 4)):
         for size in (600, 10 * 1024, 40_000):
             page = client.get(f"/{prefix}/{size}", headers={"Accept-Encoding": BROWSER_HTTPS})
             body = decode(page)
@@ -202,15 +204,15 @@ def test_pages_get_brotli_level_1_and_thorough_views_level_5(tmp_path):
             assert page.headers["Content-Length"] == str(len(page.get_data()))
             assert "Accept-Encoding" in page.headers["Vary"]
     fast = client.get("/probe/40000", headers={"Accept-Encoding": BROWSER_HTTPS})
-    assert fast.get_data() != brotli.compress(decode(fast), quality=5)
+    assert fast.get_data() != brotli.compress(decode(fast), quality=4)
 
 
-def test_the_lesson_page_gets_level_5_and_the_course_page_level_1(
+def test_the_lesson_page_gets_level_4_and_the_course_page_level_1(
         client, auth, make_user, sample_course):
     """The lesson view is marked thorough; the course page beside it is not."""
     auth.login(make_user("learner").nip)
     course = "/courses/komunikasi-dengan-warga"
-    for path, level in ((f"{course}/mendengar-aktif-dan-bahasa-jelas", 5), (course, 1)):
+    for path, level in ((f"{course}/mendengar-aktif-dan-bahasa-jelas", 4), (course, 1)):
         page = client.get(path, headers={"Accept-Encoding": BROWSER_HTTPS})
         assert page.status_code == 200 and page.headers["Content-Encoding"] == "br", path
         assert page.get_data() == brotli.compress(decode(page), quality=level), path

@@ -77,6 +77,29 @@ def test_static_files_are_fingerprinted_and_cached_for_a_year(client):
 def test_responses_carry_a_same_origin_content_security_policy(client):
     policy = client.get("/login").headers["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    # Scripts and styles fall back to default-src; nothing loosens them.
+    assert "unsafe" not in policy and "script-src" not in policy and "style-src" not in policy
+
+
+def test_html_templates_lose_their_indentation_and_text_templates_keep_it():
+    """Every run of whitespace that starts a line in an HTML template's source becomes
+    one line break (the page renders the same, in fewer bytes); emails keep theirs."""
+    from jinja2 import DictLoader, Environment
+
+    from elearn.web import CollapsedIndentation
+
+    source = "<ul>\n    <li>{{ a }}</li>\n\n\n    <li>b\n      c</li>\n</ul>\n"
+    env = Environment(loader=DictLoader({"page.html": source, "mail.txt": source}), autoescape=True,
+                      extensions=[CollapsedIndentation])
+    assert env.get_template("page.html").render(a="x  y") == (
+        "<ul>\n<li>x  y</li>\n<li>b\nc</li>\n</ul>")  # values are left alone
+    assert env.get_template("mail.txt").render(a="x") == source.replace("{{ a }}", "x")[:-1]
+
+
+def test_served_pages_have_no_indented_lines(client, app):
+    html = client.get("/login").get_data(as_text=True)
+    assert "<form" in html and re.search(r"\n[ \t]", html) is None
+    assert app.jinja_env.extensions  # the app's environment has the extension
 
 
 def test_a_static_file_neither_reads_the_session_nor_varies_on_the_cookie(
