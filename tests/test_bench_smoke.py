@@ -51,6 +51,13 @@ def test_bench_smoke_run_measures_every_page_and_writes_json(wrk, tmp_path):
         assert row["non2xx"] == 0, name
         assert row["socket_errors"] == 0, name
     assert report["databases"]["SQLite"]["worker_rss_mb"]
+    # A page with a share budget is compared with hello runs taken beside it.
+    for name in ("lesson", "course", "dashboard", "catalog", "sign-in page"):
+        row = measured[name]
+        assert len(row["ceiling_runs_rps"]) == 2 and min(row["ceiling_runs_rps"]) > 0, name
+        assert row["ceiling_rps"] == round(sum(row["ceiling_runs_rps"]) / 2, 1), name
+        assert row["share_of_ceiling"] == round(row["rps"] / row["ceiling_rps"], 4), name
+    assert "ceiling_rps" not in measured["quiz page"]
     # The minted sessions are taken as they are: no page rewrites the cookie.
     assert report["databases"]["SQLite"]["pages_setting_a_cookie"] == []
     assert set(report["scaling"]["ratio"]) == {"dashboard", "course", "admin report"}
