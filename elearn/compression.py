@@ -53,7 +53,7 @@ ALGORITHMS = ["br", "gzip", "zstd", "deflate"]
 #: lesson's repeat visit (bench/lighthouse.py: the demo's longest lesson) is 5 075
 #: bytes at 4, under its 5 KB (5 120 byte) budget only because templates are sent
 #: without their indentation (web.CollapsedIndentation); level 3 would put it at
-#: about 5 260, level 5 at 4 940. tests/browser/test_bench_lighthouse.py checks it.
+#: about 5 240, level 5 at 4 930. tests/browser/test_bench_lighthouse.py checks it.
 BROTLI_LEVEL = 4
 #: Every other page gets brotli's fastest level. Level 5 sets up hash tables of
 #: about a megabyte for every response, whatever its size, and then costs about
