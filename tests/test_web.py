@@ -96,6 +96,21 @@ def test_html_templates_lose_their_indentation_and_text_templates_keep_it():
     assert env.get_template("mail.txt").render(a="x") == source.replace("{{ a }}", "x")[:-1]
 
 
+def test_the_meta_description_is_for_signed_out_visitors_only(
+        client, auth, make_user, sample_course):
+    """Search engines and link previews never sign in: they get the description (a
+    public course its own summary); a signed-in page goes without its bytes."""
+    course = "/courses/komunikasi-dengan-warga"
+    description = re.compile(r'<meta name="description" content="([^"]*)">')
+    assert description.search(client.get("/login").get_data(as_text=True))
+    shared = description.search(client.get(course).get_data(as_text=True))
+    assert shared and shared.group(1).startswith("Keterampilan mendengar aktif")
+    auth.login(make_user("learner").nip)
+    for path in ("/", course, f"{course}/mendengar-aktif-dan-bahasa-jelas"):
+        page = client.get(path)
+        assert page.status_code == 200 and 'name="description"' not in page.get_data(as_text=True)
+
+
 def test_served_pages_have_no_indented_lines(client, app):
     html = client.get("/login").get_data(as_text=True)
     assert "<form" in html and re.search(r"\n[ \t]", html) is None
