@@ -1,15 +1,16 @@
-"""What a learner's course and module pages read, in two queries whatever the size of
-the course: the course with the learner's enrolment, completion, current certificate,
-cover and whether it is assigned to them (and, for a module page, that module in
-full with the learner's progress row); then every module of the course, light, each
-with the learner's progress on it. Both statements are built once per process, with
-bind parameters.
+"""What a learner's course and module pages read, whatever the size of the course: the
+course with the learner's enrolment, completion, current certificate, cover and
+whether it is assigned to them (and, for a module page, that module in full with the
+learner's progress row), and every module of the course, light, each with the
+learner's progress on it. The statements are built once per process, with bind
+parameters.
 
 The outline comes in two forms. The course and module pages take it as plain rows
-(``CourseView.outline`` and ``CourseView.states``): building fifteen mapped modules
-and their progress rows cost a tenth of the page. The other views of a course (enrol,
-quiz attempts, completion) take mapped modules in ``course.modules``, which the
-services they call read.
+(``CourseView.outline`` and ``CourseView.states``), carried as a column of the
+course's own statement (``outline_items``): one query. Building fifteen mapped
+modules and their progress rows cost a tenth of the page. The other views of a course
+(enrol, quiz attempts, completion) take mapped modules in ``course.modules``, which
+the services they call read: a second query.
 """
 
 from __future__ import annotations
@@ -39,32 +40,8 @@ from ..models import (
     User,
 )
 from . import outline_items
+from .outline_items import OutlineModule
 from .progress import covers_bound, person_params
-
-
-class OutlineModule(NamedTuple):
-    """A module as the outline of a course shows it (every module, retired and
-    draft ones too, in order)."""
-
-    id: int
-    slug: str
-    title: str
-    kind: str
-    minutes: int
-    position: int
-    status: str
-    retired_at: datetime | None
-    role: str
-
-    @property
-    def for_learners(self) -> bool:
-        """As ``Module.for_learners``: published and not retired."""
-        return self.status == "published" and self.retired_at is None
-
-    @property
-    def counts(self) -> bool:
-        """As ``Module.counts``: for learners and not a pre-test."""
-        return self.for_learners and self.role != "pretest"
 
 
 class Feedback(NamedTuple):
@@ -223,7 +200,7 @@ def load_course_view(user: User, slug: str, module_slug: str | None = None, *,
                           else EvaluationState(evaluation_id, evaluated_at))
     if light:
         rows = outline_items.parse(found[-1])
-        width = len(outline_items.FIELDS)
+        width = len(OutlineModule._fields)
         view.outline = [OutlineModule(*row[:width]) for row in rows]
         view.states = {row[0]: ModuleState(row[width + 1], row[width + 2])
                        for row in rows if row[width] is not None}

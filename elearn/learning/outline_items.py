@@ -13,16 +13,42 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from ..models import Course, Module, ModuleProgress
 
+
+class OutlineModule(NamedTuple):
+    """A module as the outline of a course shows it (every module, retired and
+    draft ones too, in order)."""
+
+    id: int
+    slug: str
+    title: str
+    kind: str
+    minutes: int
+    position: int
+    status: str
+    retired_at: datetime | None
+    role: str
+
+    @property
+    def for_learners(self) -> bool:
+        """As ``Module.for_learners``: published and not retired."""
+        return self.status == "published" and self.retired_at is None
+
+    @property
+    def counts(self) -> bool:
+        """As ``Module.counts``: for learners and not a pre-test."""
+        return self.for_learners and self.role != "pretest"
+
+
 #: The fields of each item, in order: the outline's module columns, then the
 #: learner's progress row id (None: no row), its completion moment and best score.
-FIELDS = ("id", "slug", "title", "kind", "minutes", "position", "status", "retired_at",
-          "role")
+FIELDS = OutlineModule._fields
 PROGRESS_FIELDS = ("id", "completed_at", "best_score")
 
 
