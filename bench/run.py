@@ -16,7 +16,10 @@
    measures repeat views, which write nothing). A page with a share budget is
    measured between two 5-second runs of the hello app, served beside elearn:
    its ceiling is their mean, taken within seconds of it (a shared machine's
-   speed drifts over the minutes of a run).
+   speed drifts over the minutes of a run). So is the "lesson floor"
+   (bench/floor.py): the lesson page's own SQL statements and its bytes at the
+   lesson's brotli level, served by a bare Flask app, the best share a page doing
+   that work could reach.
 4. Prints per database: req/s, p50, p99, the ceiling beside the page, its share
    and the budget; worker memory after the run; then the in-process scaling check
    (dashboard, course page and admin report on 1 000 users x 5 courses against
@@ -32,6 +35,7 @@ are reported as FAIL in the table but do not change the exit status.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import os
 import statistics
@@ -46,7 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import dataset, loadgen, results, sessions  # noqa: E402
+from bench import dataset, floor, loadgen, results, sessions  # noqa: E402
 from bench.server import serve  # noqa: E402
 
 #: Signs the benchmark's session cookies; the same for the server and the minting.
@@ -75,6 +79,13 @@ class Endpoint:
     #: Concurrent connections when not the run's (a page only a few people open at once).
     connections: int | None = None
     timeout_s: int = 10
+    #: "elearn", or "floor" for bench/floor.py's lesson floor (served beside elearn).
+    app: str = "elearn"
+
+    @property
+    def beside_hello(self) -> bool:
+        """Measured between two hello runs: a page with a share budget, and the floor."""
+        return self.share_budget is not None or self.app == "floor"
 
 
 @dataclass
@@ -85,6 +96,8 @@ class Prepared:
     learners: list[sessions.Minted]
     admin: sessions.Minted
     endpoints: list[Endpoint] = field(default_factory=list)
+    #: bench/floor.py's capture of the lesson page (its statements and bytes).
+    floor_file: Path | None = None
 
 
 # --------------------------------------------------------------------------- preparing
@@ -130,19 +143,27 @@ def _open_attempts(facts: dataset.Facts, learner_ids: list[int]) -> dict[int, tu
     return opened
 
 
-def prepare(label: str, url: str, facts: dataset.Facts, learners: int) -> Prepared:
-    """Mint the sessions, open the attempts, and list the endpoints to measure."""
+def prepare(label: str, url: str, facts: dataset.Facts, learners: int,
+            work: Path | None = None) -> Prepared:
+    """Mint the sessions, open the attempts, and list the endpoints to measure; with
+    ``work`` (a folder), also capture the lesson's floor there (bench/floor.py)."""
     from elearn.extensions import db
 
     app = bench_app(url)
+    course = f"/courses/{facts.course_slug}"
+    floor_file = None
     with app.app_context():
         chosen = facts.learner_ids[:learners]
         minted = sessions.mint(app, chosen)
         admin = sessions.mint(app, [facts.admin_id])[0]
         attempts = _open_attempts(facts, chosen)
         db.session.remove()
+    if work is not None:
+        floor_file = work / f"floor-{label}.json"
+        floor.capture(app, minted[0].cookie, f"{course}/{facts.lesson_slug}", floor_file)
+    with app.app_context():
+        db.session.remove()
         db.engine.dispose()
-    course = f"/courses/{facts.course_slug}"
     attempt_paths = [f"{course}/{facts.quiz_slug}/attempts/{attempts[m.user_id][0]}"
                      for m in minted]
     save_bodies = [urlencode([("csrf_token", m.csrf_token), ("action", "save"),
@@ -152,6 +173,7 @@ def prepare(label: str, url: str, facts: dataset.Facts, learners: int) -> Prepar
     endpoints = [
         Endpoint("lesson", path=f"{course}/{facts.lesson_slug}", share_budget=0.20,
                  p99_budget_ms=100),
+        *([Endpoint("lesson floor", path="/", who=None, app="floor")] if floor_file else []),
         Endpoint("course", path=course, share_budget=0.20, p99_budget_ms=100),
         Endpoint("dashboard", path="/", share_budget=0.20, p99_budget_ms=100),
         Endpoint("catalog", path="/courses", share_budget=0.20, p99_budget_ms=100),
@@ -168,7 +190,7 @@ def prepare(label: str, url: str, facts: dataset.Facts, learners: int) -> Prepar
         Endpoint("admin report", path="/admin/reports", who="admin", connections=4,
                  timeout_s=60),
     ]
-    return Prepared(label, url, facts, minted, admin, endpoints)
+    return Prepared(label, url, facts, minted, admin, endpoints, floor_file)
 
 
 def server_env(url: str) -> dict[str, str]:
@@ -308,19 +330,23 @@ def run_database(prepared: Prepared, args, log: Path) -> dict:
     rows = {}
     hello_args = argparse.Namespace(**{**vars(args), "seconds": hello_seconds(args)})
     hello = Endpoint("hello", who=None)
+    floor_env = {floor.FLOOR_FILE_ENV: str(prepared.floor_file)} if prepared.floor_file else None
     with serve("bench.hello:app", workers=args.workers) as hello_server, \
             serve("wsgi:app", env=server_env(prepared.url), workers=args.workers,
-                  log=log, ready_path="/healthz") as server:
-        cookie_set = [e.name for e in prepared.endpoints if check(server.url, prepared, e)]
+                  log=log, ready_path="/healthz") as server, \
+            _maybe_serve("bench.floor:app", floor_env, args.workers) as floor_server:
+        own = [e for e in prepared.endpoints if e.app == "elearn"]
+        cookie_set = [e.name for e in own if check(server.url, prepared, e)]
         before = None  # the hello run just before the next page, if nothing came between
         for endpoint in prepared.endpoints:
-            warm(server.url, prepared, endpoint)
-            if endpoint.share_budget is not None and before is None:
+            base = floor_server.url if endpoint.app == "floor" else server.url
+            warm(base, prepared, endpoint)
+            if endpoint.beside_hello and before is None:
                 before = measure(hello_server.url, None, hello, hello_args)
             print(f"  {prepared.label}: {endpoint.name} ...", end="", flush=True)
-            rows[endpoint.name] = row = measure(server.url, prepared, endpoint, args)
+            rows[endpoint.name] = row = measure(base, prepared, endpoint, args)
             drain(server.url, args.workers)
-            if endpoint.share_budget is not None:
+            if endpoint.beside_hello:
                 after = measure(hello_server.url, None, hello, hello_args)
                 row["ceiling_rps"] = round((before["rps"] + after["rps"]) / 2, 1)
                 row["ceiling_runs_rps"] = [before["rps"], after["rps"]]
@@ -337,6 +363,16 @@ def run_database(prepared: Prepared, args, log: Path) -> dict:
             "pages_setting_a_cookie": cookie_set}
 
 
+@contextlib.contextmanager
+def _maybe_serve(app: str, env: dict[str, str] | None, workers: int):
+    """``serve(app)`` when ``env`` is given, else nothing (None)."""
+    if env is None:
+        yield None
+        return
+    with serve(app, env=env, workers=workers) as server:
+        yield server
+
+
 def drain(base: str, workers: int) -> None:
     """Wait until the workers have answered what wrk left queued when it stopped, so
     the next page's seconds are its own (a slow page's backlog can last a while)."""
@@ -350,7 +386,7 @@ def table(label: str, measured: dict, hello: dict) -> list[str]:
     measured between two hello runs is compared with their mean ("ceiling" column),
     any other with the run's first hello."""
     lines = [f"\n{label}: req/s at {hello['connections']} connections; ceiling: a bare "
-             f"Flask hello beside each budgeted page (first hello of the run: "
+             f"Flask hello beside each budgeted page and the floor (first hello of the run: "
              f"{hello['rps']:.0f} req/s)",
              f"{'endpoint':<26}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'ceiling':>9}{'share':>8}  "
              f"{'budget':<26}verdict"]
@@ -535,7 +571,7 @@ def main(argv: list[str] | None = None) -> int:
         targets = [("SQLite", dataset.working_copy(path, work), facts)]
         if pg_url:
             targets.append(("PostgreSQL", pg_url, dataset.build_postgresql(pg_url, size)))
-        prepared = [prepare(label, url, facts, learners) for label, url, facts in targets]
+        prepared = [prepare(label, url, facts, learners, work) for label, url, facts in targets]
         print(f"hello ceiling ({args.seconds:g} s) ...", flush=True)
         hello = run_hello(args)
         print(f"  {hello['rps']:.0f} req/s", flush=True)
