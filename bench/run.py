@@ -16,10 +16,10 @@
    measures repeat views, which write nothing). A page with a share budget is
    measured between two 5-second runs of the hello app, served beside elearn:
    its ceiling is their mean, taken within seconds of it (a shared machine's
-   speed drifts over the minutes of a run). So is the "lesson floor"
-   (bench/floor.py): the lesson page's own SQL statements and its bytes at the
-   lesson's brotli level, served by a bare Flask app, the best share a page doing
-   that work could reach.
+   speed drifts over the minutes of a run). So is each such learner page's
+   floor (bench/floor.py): the page's own SQL statements and its bytes at its
+   brotli level, served by a bare Flask app, the best share a page doing that
+   work could reach.
 4. Prints per database: req/s, p50, p99, the ceiling beside the page, its share
    and the budget; worker memory after the run; then the in-process scaling check
    (dashboard, course page and admin report on 1 000 users x 5 courses against
@@ -79,7 +79,7 @@ class Endpoint:
     #: Concurrent connections when not the run's (a page only a few people open at once).
     connections: int | None = None
     timeout_s: int = 10
-    #: "elearn", or "floor" for bench/floor.py's lesson floor (served beside elearn).
+    #: "elearn", or "floor" for a page's floor (bench/floor.py, served beside elearn).
     app: str = "elearn"
 
     @property
@@ -96,7 +96,7 @@ class Prepared:
     learners: list[sessions.Minted]
     admin: sessions.Minted
     endpoints: list[Endpoint] = field(default_factory=list)
-    #: bench/floor.py's capture of the lesson page (its statements and bytes).
+    #: bench/floor.py's capture of the learner pages (their statements and bytes).
     floor_file: Path | None = None
 
 
@@ -146,7 +146,7 @@ def _open_attempts(facts: dataset.Facts, learner_ids: list[int]) -> dict[int, tu
 def prepare(label: str, url: str, facts: dataset.Facts, learners: int,
             work: Path | None = None) -> Prepared:
     """Mint the sessions, open the attempts, and list the endpoints to measure; with
-    ``work`` (a folder), also capture the lesson's floor there (bench/floor.py)."""
+    ``work`` (a folder), also capture the learner pages' floors there (bench/floor.py)."""
     from elearn.extensions import db
 
     app = bench_app(url)
@@ -158,9 +158,11 @@ def prepare(label: str, url: str, facts: dataset.Facts, learners: int,
         admin = sessions.mint(app, [facts.admin_id])[0]
         attempts = _open_attempts(facts, chosen)
         db.session.remove()
+    pages = {"lesson": f"{course}/{facts.lesson_slug}", "course": course, "dashboard": "/",
+             "catalog": "/courses"}
     if work is not None:
         floor_file = work / f"floor-{label}.json"
-        floor.capture(app, minted[0].cookie, f"{course}/{facts.lesson_slug}", floor_file)
+        floor.capture(app, minted[0].cookie, pages, floor_file)
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -170,13 +172,12 @@ def prepare(label: str, url: str, facts: dataset.Facts, learners: int,
                               *attempts[m.user_id][1]]) for m in minted]
     autosave_bodies = [urlencode([("csrf_token", m.csrf_token), *attempts[m.user_id][1]])
                        for m in minted]
-    endpoints = [
-        Endpoint("lesson", path=f"{course}/{facts.lesson_slug}", share_budget=0.20,
-                 p99_budget_ms=100),
-        *([Endpoint("lesson floor", path="/", who=None, app="floor")] if floor_file else []),
-        Endpoint("course", path=course, share_budget=0.20, p99_budget_ms=100),
-        Endpoint("dashboard", path="/", share_budget=0.20, p99_budget_ms=100),
-        Endpoint("catalog", path="/courses", share_budget=0.20, p99_budget_ms=100),
+    endpoints = []
+    for name, path in pages.items():
+        endpoints.append(Endpoint(name, path=path, share_budget=0.20, p99_budget_ms=100))
+        if floor_file:  # what the page's own statements and compression cost alone
+            endpoints.append(Endpoint(f"{name} floor", path=f"/{name}", who=None, app="floor"))
+    endpoints += [
         Endpoint("quiz page", path=attempt_paths[0], paths=attempt_paths),
         # "Simpan jawaban": the attempt form posted with its answers; it stays open,
         # so every request does the same work (a submit grades once, then redirects).

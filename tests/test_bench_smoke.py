@@ -20,7 +20,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = {"lesson", "course", "dashboard", "catalog", "quiz page", "quiz answers (form)",
-         "quiz autosave", "verify", "admin report", "sign-in page", "lesson floor"}
+         "quiz autosave", "verify", "admin report", "sign-in page", "lesson floor",
+         "course floor", "dashboard floor", "catalog floor"}
 
 
 @pytest.fixture
@@ -52,7 +53,8 @@ def test_bench_smoke_run_measures_every_page_and_writes_json(wrk, tmp_path):
         assert row["socket_errors"] == 0, name
     assert report["databases"]["SQLite"]["worker_rss_mb"]
     # A page with a share budget is compared with hello runs taken beside it.
-    for name in ("lesson", "course", "dashboard", "catalog", "sign-in page", "lesson floor"):
+    for name in ("lesson", "course", "dashboard", "catalog", "sign-in page", "lesson floor",
+                 "course floor", "dashboard floor", "catalog floor"):
         row = measured[name]
         assert len(row["ceiling_runs_rps"]) == 2 and min(row["ceiling_runs_rps"]) > 0, name
         assert row["ceiling_rps"] == round(sum(row["ceiling_runs_rps"]) / 2, 1), name
