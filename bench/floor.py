@@ -81,7 +81,7 @@ def _brotli_level(html: bytes, sent: bytes, path: str) -> int:
     raise CaptureError(f"{path}: no brotli level gives the bytes elearn sent")
 
 
-def _capture_page(app, client, engine, headers: dict, path: str) -> dict:
+def _capture_page(client, engine, headers: dict, path: str) -> dict:
     import sqlalchemy as sa
 
     statements: list[tuple[str, object]] = []
@@ -127,7 +127,7 @@ def capture(app, cookie: str, paths: dict[str, str], target: Path) -> dict:
         engine = db.engine
     client = app.test_client(use_cookies=False)
     headers = {"Cookie": cookie}
-    pages = {name: _capture_page(app, client, engine, headers, path)
+    pages = {name: _capture_page(client, engine, headers, path)
              for name, path in paths.items()}
     floor = {"url": engine.url.render_as_string(hide_password=False), "pages": pages}
     target.write_text(json.dumps(floor))
