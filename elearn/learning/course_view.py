@@ -200,7 +200,7 @@ def load_course_view(user: User, slug: str, module_slug: str | None = None, *,
                           else EvaluationState(evaluation_id, evaluated_at))
     if light:
         rows = outline_items.parse(found[-1])
-        width = len(OutlineModule._fields)
+        width = len(outline_items.FIELDS)
         view.outline = [OutlineModule(*row[:width]) for row in rows]
         view.states = {row[0]: ModuleState(row[width + 1], row[width + 2])
                        for row in rows if row[width] is not None}
