@@ -35,7 +35,6 @@ are reported as FAIL in the table but do not change the exit status.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import http.client
 import os
 import statistics
@@ -84,7 +83,7 @@ class Endpoint:
 
     @property
     def beside_hello(self) -> bool:
-        """Measured between two hello runs: a page with a share budget, and the floor."""
+        """Measured between two hello runs: a page with a share budget, and each floor."""
         return self.share_budget is not None or self.app == "floor"
 
 
@@ -95,9 +94,9 @@ class Prepared:
     facts: dataset.Facts
     learners: list[sessions.Minted]
     admin: sessions.Minted
-    endpoints: list[Endpoint] = field(default_factory=list)
     #: bench/floor.py's capture of the learner pages (their statements and bytes).
-    floor_file: Path | None = None
+    floor_file: Path
+    endpoints: list[Endpoint] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- preparing
@@ -144,14 +143,13 @@ def _open_attempts(facts: dataset.Facts, learner_ids: list[int]) -> dict[int, tu
 
 
 def prepare(label: str, url: str, facts: dataset.Facts, learners: int,
-            work: Path | None = None) -> Prepared:
-    """Mint the sessions, open the attempts, and list the endpoints to measure; with
-    ``work`` (a folder), also capture the learner pages' floors there (bench/floor.py)."""
+            work: Path) -> Prepared:
+    """Mint the sessions, open the attempts, capture the learner pages' floors in the
+    folder ``work`` (bench/floor.py), and list the endpoints to measure."""
     from elearn.extensions import db
 
     app = bench_app(url)
     course = f"/courses/{facts.course_slug}"
-    floor_file = None
     with app.app_context():
         chosen = facts.learner_ids[:learners]
         minted = sessions.mint(app, chosen)
@@ -160,9 +158,8 @@ def prepare(label: str, url: str, facts: dataset.Facts, learners: int,
         db.session.remove()
     pages = {"lesson": f"{course}/{facts.lesson_slug}", "course": course, "dashboard": "/",
              "catalog": "/courses"}
-    if work is not None:
-        floor_file = work / f"floor-{label}.json"
-        floor.capture(app, minted[0].cookie, pages, floor_file)
+    floor_file = work / f"floor-{label}.json"
+    floor.capture(app, minted[0].cookie, pages, floor_file)
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -175,8 +172,8 @@ def prepare(label: str, url: str, facts: dataset.Facts, learners: int,
     endpoints = []
     for name, path in pages.items():
         endpoints.append(Endpoint(name, path=path, share_budget=0.20, p99_budget_ms=100))
-        if floor_file:  # what the page's own statements and compression cost alone
-            endpoints.append(Endpoint(f"{name} floor", path=f"/{name}", who=None, app="floor"))
+        # what the page's own statements and compression cost alone
+        endpoints.append(Endpoint(f"{name} floor", path=f"/{name}", who=None, app="floor"))
     endpoints += [
         Endpoint("quiz page", path=attempt_paths[0], paths=attempt_paths),
         # "Simpan jawaban": the attempt form posted with its answers; it stays open,
@@ -191,7 +188,7 @@ def prepare(label: str, url: str, facts: dataset.Facts, learners: int,
         Endpoint("admin report", path="/admin/reports", who="admin", connections=4,
                  timeout_s=60),
     ]
-    return Prepared(label, url, facts, minted, admin, endpoints, floor_file)
+    return Prepared(label, url, facts, minted, admin, floor_file, endpoints)
 
 
 def server_env(url: str) -> dict[str, str]:
@@ -331,11 +328,11 @@ def run_database(prepared: Prepared, args, log: Path) -> dict:
     rows = {}
     hello_args = argparse.Namespace(**{**vars(args), "seconds": hello_seconds(args)})
     hello = Endpoint("hello", who=None)
-    floor_env = {floor.FLOOR_FILE_ENV: str(prepared.floor_file)} if prepared.floor_file else None
     with serve("bench.hello:app", workers=args.workers) as hello_server, \
             serve("wsgi:app", env=server_env(prepared.url), workers=args.workers,
                   log=log, ready_path="/healthz") as server, \
-            _maybe_serve("bench.floor:app", floor_env, args.workers) as floor_server:
+            serve("bench.floor:app", env={floor.FLOOR_FILE_ENV: str(prepared.floor_file)},
+                  workers=args.workers) as floor_server:
         own = [e for e in prepared.endpoints if e.app == "elearn"]
         cookie_set = [e.name for e in own if check(server.url, prepared, e)]
         before = None  # the hello run just before the next page, if nothing came between
@@ -364,16 +361,6 @@ def run_database(prepared: Prepared, args, log: Path) -> dict:
             "pages_setting_a_cookie": cookie_set}
 
 
-@contextlib.contextmanager
-def _maybe_serve(app: str, env: dict[str, str] | None, workers: int):
-    """``serve(app)`` when ``env`` is given, else nothing (None)."""
-    if env is None:
-        yield None
-        return
-    with serve(app, env=env, workers=workers) as server:
-        yield server
-
-
 def drain(base: str, workers: int) -> None:
     """Wait until the workers have answered what wrk left queued when it stopped, so
     the next page's seconds are its own (a slow page's backlog can last a while).
@@ -388,7 +375,7 @@ def table(label: str, measured: dict, hello: dict) -> list[str]:
     measured between two hello runs is compared with their mean ("ceiling" column),
     any other with the run's first hello."""
     lines = [f"\n{label}: req/s at {hello['connections']} connections; ceiling: a bare "
-             f"Flask hello beside each budgeted page and the floor (first hello of the run: "
+             f"Flask hello beside each budgeted page and each floor (first hello of the run: "
              f"{hello['rps']:.0f} req/s)",
              f"{'endpoint':<26}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'ceiling':>9}{'share':>8}  "
              f"{'budget':<26}verdict"]

@@ -52,7 +52,8 @@ def test_bench_smoke_run_measures_every_page_and_writes_json(wrk, tmp_path):
         assert row["non2xx"] == 0, name
         assert row["socket_errors"] == 0, name
     assert report["databases"]["SQLite"]["worker_rss_mb"]
-    # A page with a share budget is compared with hello runs taken beside it.
+    # A page with a share budget, and each floor, is compared with hello runs taken
+    # beside it.
     for name in ("lesson", "course", "dashboard", "catalog", "sign-in page", "lesson floor",
                  "course floor", "dashboard floor", "catalog floor"):
         row = measured[name]
