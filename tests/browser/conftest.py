@@ -28,9 +28,31 @@ PHONE = {"width": 360, "height": 740}
 LAPTOP = {"width": 1366, "height": 768}
 
 
+def closed_after_sending(app):
+    """``app`` with each response closed as soon as its body is sent.
+
+    A view can leave work for after its answer (``response.call_on_close``: the
+    password-reset email). Werkzeug's development server first drains the
+    socket and only then closes the response, so when the browser resets the
+    connection after reading the answer (Chromium often does after a redirect)
+    the drain raises and the close never comes: the email was never sent. gunicorn,
+    which serves elearn in production, closes the response whatever happens."""
+
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            yield from body
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+
+    return wsgi
+
+
 @pytest.fixture(scope="session")
 def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, closed_after_sending(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
