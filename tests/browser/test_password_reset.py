@@ -106,7 +106,9 @@ def test_the_reset_email_goes_even_when_the_browser_resets_the_connection(
         sock.sendall(b"x")
         answer = b""
         while b"\r\n\r\n" not in answer:
-            answer += sock.recv(65536)
+            chunk = sock.recv(65536)
+            assert chunk, f"the server closed the connection before answering: {answer!r}"
+            answer += chunk
         assert answer.startswith(b"HTTP/1.1 302")
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     (received,) = mailbox.wait_for(1, timeout=10)
