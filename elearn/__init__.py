@@ -36,11 +36,13 @@ def _register_blueprints(app: Flask) -> None:
     from .certificates.routes import bp as certificates_bp
     from .learn import bp as learn_bp
     from .main import bp as main_bp
+    from .offline import bp as offline_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(learn_bp)
     app.register_blueprint(certificates_bp)
+    app.register_blueprint(offline_bp)
     app.register_blueprint(author_bp, url_prefix="/author")
     app.register_blueprint(admin_bp, url_prefix="/admin")
 

@@ -117,6 +117,8 @@ def _memo_url(endpoint: str, /, **values) -> str:
 
 #: Public pages that still show a person's name (certificate verification).
 PERSONAL_PUBLIC_ENDPOINTS = {"certificates.verify"}
+#: The installable app's own files, the same for everyone (they set their own caching).
+SHARED_ENDPOINTS = {"offline.manifest", "offline.service_worker", "offline.fallback"}
 
 
 def _holds_personal_data(endpoint: str | None, present: dict[str, str]) -> bool:
@@ -124,7 +126,8 @@ def _holds_personal_data(endpoint: str | None, present: dict[str, str]) -> bool:
     every attachment and public pages naming a person. Content-addressed course
     files (marked immutable by their view) and static files are not personal.
     ``present``: the response's headers so far, by lower-case name."""
-    if endpoint == "static" or "immutable" in present.get("cache-control", ""):
+    if (endpoint == "static" or endpoint in SHARED_ENDPOINTS
+            or "immutable" in present.get("cache-control", "")):
         return False
     if present.get("content-disposition", "").startswith("attachment"):
         return True

@@ -36,6 +36,10 @@ ROUTES = [
     ("/courses/<slug>/evaluation", f"{C}/evaluation", "POST", ALL),
     ("/courses/<slug>/<module_slug>/feedback", f"{C}/pengantar/feedback", "POST", ALL),
     ("/courses/<slug>/files/<digest>/<path:path>", "{asset}", "GET", ALL),
+    ("/offline/versions", "/offline/versions?c=pelayanan-publik", "GET", ALL),
+    ("/offline/copies/<slug>", "/offline/copies/pelayanan-publik", "GET", ALL),
+    ("/offline/copies/<slug>/<module_slug>", "/offline/copies/pelayanan-publik/pengantar", "GET",
+     ALL),
     ("/author/", "/author/", "GET", AUTHORS),
     ("/author/upload", "/author/upload", "GET", AUTHORS),
     ("/author/courses/new", "/author/courses/new", "GET", AUTHORS),
@@ -92,13 +96,17 @@ ROUTES = [
 ]
 PUBLIC = {"/login", "/healthz", "/logout", "/language", "/verify", "/verify/<code>",
           # a forgotten password: the link's token decides (tests/auth/test_password_reset.py)
-          "/password/forgot", "/password/reset/<token>"}
+          "/password/forgot", "/password/reset/<token>",
+          # the installable app's own files, the same for everyone (tests/offline)
+          "/manifest.webmanifest", "/sw.js", "/offline/", "/offline/session"}
 #: Shown to visitors as a public summary when the course is open (tests/learn/test_public.py).
 PUBLIC_PREVIEW = {"/courses/<slug>"}
 #: Pages of one learner's own records; others get 404 (tests/learn/test_isolation.py).
 PER_USER = {"/courses/<slug>/<module_slug>/attempts/<int:attempt_id>",
             "/courses/<slug>/<module_slug>/attempts/<int:attempt_id>/save",
-            "/certificates/<code>", "/certificates/<code>.pdf"}
+            "/certificates/<code>", "/certificates/<code>.pdf",
+            # one learner's offline data: enrolled learners only (tests/offline/test_sync.py)
+            "/offline/courses/<slug>", "/offline/sync"}
 OTHER_INSTRUCTOR_NIP = "199001012015011004"
 
 

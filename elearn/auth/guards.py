@@ -15,7 +15,8 @@ from ..people.sessions import load_session_user
 #: Endpoints a user who must change the password may still reach.
 _OPEN_DURING_PASSWORD_CHANGE = {
     "auth.change_password", "auth.logout", "auth.logout_everywhere", "static", "main.healthz",
-    "main.set_language",
+    "main.set_language", "offline.manifest", "offline.service_worker", "offline.fallback",
+    "offline.session_state",
 }
 
 

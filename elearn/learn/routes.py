@@ -20,10 +20,11 @@ from ..compression import thorough
 from ..courses.permissions import can_edit_course
 from ..extensions import db, login_manager
 from ..inputs import page_arg
-from ..learning import catalog, course_view, evaluation, progress, quiz
+from ..learning import catalog, course_view, evaluation, offline, progress, quiz
 from ..learning.completion import mark_completed
 from ..learning.errors import LearningError
 from ..models import Course, CourseAsset, CourseCompletion, Module
+from ..models.people import utcnow
 from ..web import ONE_YEAR
 from . import bp
 
@@ -116,6 +117,12 @@ def course(slug):
                                modules=progress.published_modules(public),
                                page_url=current_app.config["PUBLIC_URL"].rstrip("/")
                                + url_for("learn.course", slug=slug))
+    return render_course_page(slug)
+
+
+def render_course_page(slug: str, *, offline_copy: bool = False):
+    """The course page of a signed-in learner; ``offline_copy``: as saved on the
+    device for offline (offline/routes.py), marked with the time it was saved."""
     view = view_for_learner(slug, light=True)
     course, enrollment = view.course, view.enrollment
     can_edit = can_edit_course(me(), course)
@@ -132,7 +139,7 @@ def course(slug):
         evaluation_open=evaluation.is_editable(view.evaluation),
         scores=course_view.pre_post_scores(view.outline, states),
         continue_module=next((m for m in view.outline if m.id == last), None),
-        can_edit=can_edit)
+        can_edit=can_edit, offline_copy=offline_copy, now=utcnow())
 
 
 @bp.route("/courses/<slug>/enrol", methods=["POST"])
@@ -167,6 +174,14 @@ def module(slug, module_slug):
     image or other subresource pointing at it) is remembered as the place to
     continue and starts the reading time; a repeat view writes nothing.
     """
+    return render_module_page(slug, module_slug)
+
+
+def render_module_page(slug: str, module_slug: str, *, offline_copy: bool = False):
+    """A module's page; ``offline_copy``: as saved on the device for offline (see
+    offline/routes.py): it writes nothing (saving is not reading), can be marked
+    completed whenever the learner is enrolled, and a quiz carries a signed layout
+    to answer offline (learning/offline.py)."""
     view = view_for_learner(slug, module_slug, light=True)
     course, enrollment = view.course, view.enrollment
     can_edit = can_edit_course(me(), course)
@@ -179,13 +194,16 @@ def module(slug, module_slug):
             and module.status == "published"):
         row = view.row
         # A repeat view writes nothing, and then commits nothing either.
-        if _is_page_navigation() and progress.opening_writes(module, enrollment, row):
+        if (not offline_copy and _is_page_navigation()
+                and progress.opening_writes(module, enrollment, row)):
             row = progress.open_module(me(), module, enrollment, row)
             db.session.commit()
     context = {}
     if module.kind == "quiz":
         context = _quiz_state(course, module, view.states,
                               [m for m in view.outline if m.for_learners])
+        if offline_copy and enrollment is not None:
+            context.update(_offline_quiz(course, module))
     return render_template(
         "learn/module.html", course=course, module=module, row=row, modules=modules,
         done_ids={i for i, p in done.items() if p.completed_at is not None},
@@ -193,7 +211,20 @@ def module(slug, module_slug):
         next=modules[index + 1] if index + 1 < len(modules) else None,
         position=index + 1, total=len(modules), enrollment=enrollment,
         wait=progress.reading_time_left(course, module, row),
-        feedback=view.feedback, can_edit=can_edit, **context)
+        feedback=view.feedback, can_edit=can_edit, offline_copy=offline_copy, now=utcnow(),
+        reading_seconds=int(progress.reading_time_left(course, module, None).total_seconds()),
+        **context)
+
+
+def _offline_quiz(course: Course, module: Module) -> dict:
+    """What an offline copy of a quiz needs: a signed layout and its questions, or
+    why it cannot be taken offline."""
+    refusal = offline.offline_quiz_refusal(me(), course, module)
+    if refusal is not None:
+        return {"offline_refusal": refusal.text(_)}
+    ticket, attempt = offline.draw_ticket(me(), module, current_app.secret_key)
+    return {"ticket": ticket, "offline_questions": quiz.questions_for_attempt(module, attempt),
+            "offline_form": EmptyForm()}
 
 
 def _quiz_state(course: Course, module: Module, done: dict, published: list) -> dict:

@@ -52,10 +52,11 @@ def mark_completed(user: User, course: Course, module: Module, *,
     return complete_course_if_done(user, course, certificates)
 
 
-def complete_course_if_done(user: User, course: Course,
-                            certificates: CertificateSettings) -> CourseCompletion | None:
+def complete_course_if_done(user: User, course: Course, certificates: CertificateSettings,
+                            *, at: datetime | None = None) -> CourseCompletion | None:
     """Once every published module is done, records the completion and issues its
-    certificate (numbered and dated by ``certificates``).
+    certificate (numbered and dated by ``certificates``). ``at``: when the learner
+    did what completed it, if not now (work done offline, already bounded).
 
     Returns the course's one completion (the existing one when the course was
     already completed, its certificate untouched), or None while something is
@@ -73,6 +74,7 @@ def complete_course_if_done(user: User, course: Course,
     quiz_scores = [progress[m.id].best_score for m in modules if m.kind == "quiz"]
     completion = CourseCompletion(
         user_id=user.id, course_id=course.id, course_version=course.version, jp=course.jp,
+        completed_at=at or utcnow(),
         final_score=round(sum(quiz_scores) / len(quiz_scores), 1) if quiz_scores else None)
     try:
         with db.session.begin_nested():

@@ -11,6 +11,7 @@ from .learning import (
     CourseCompletion,
     Enrollment,
     ModuleProgress,
+    OfflineSubmission,
     QuizAttempt,
 )
 from .notifications import Notification
@@ -23,6 +24,6 @@ __all__ = [
     "EMPLOYMENT_STATUSES", "ROLES", "Assignment", "AttemptItem", "AuditEntry",
     "Certificate", "CertificateSequence", "Course", "CourseAsset", "CourseCompletion",
     "CourseEvaluation", "CourseInstructor", "Enrollment", "EvaluationRating", "Module",
-    "ModuleFeedback", "ModuleProgress", "Notification", "QuizAttempt", "ReportCell",
-    "StaffImport", "Unit", "User", "UserSession",
+    "ModuleFeedback", "ModuleProgress", "Notification", "OfflineSubmission", "QuizAttempt",
+    "ReportCell", "StaffImport", "Unit", "User", "UserSession",
 ]

@@ -175,3 +175,37 @@ class Assignment(db.Model):
     course: Mapped[Course] = relationship()
     unit: Mapped[Unit | None] = relationship()
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+
+
+class OfflineSubmission(db.Model):
+    """Something a learner did offline (a lesson marked completed, a quiz submitted),
+    as settled when it reached the server: recorded or refused, once.
+
+    The device names each item with a key of its own; the unique constraint makes a
+    second send of the same item find this row and get the same answer instead of
+    recording it again (a lost answer, a retry, two tabs sending at once).
+    """
+
+    __tablename__ = "offline_submissions"
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "key", name="uq_offline_submission_key"),
+        sa.CheckConstraint("kind IN ('completion', 'quiz')", name="kind_known"),
+        sa.CheckConstraint("status IN ('recorded', 'refused')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    #: The device's name for the item (a random UUID).
+    key: Mapped[str] = mapped_column(sa.String(64))
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    status: Mapped[str] = mapped_column(sa.String(16))
+    #: What the learner is told, untranslated: {"text": msgid, "params": {...}}.
+    message: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    course_slug: Mapped[str] = mapped_column(sa.String(200))
+    module_slug: Mapped[str] = mapped_column(sa.String(200))
+    #: The attempt a quiz submit recorded, if it did.
+    attempt_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("quiz_attempts.id", ondelete="SET NULL"))
+    #: When the device says the learner did it (after the server's bounds).
+    done_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    received_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

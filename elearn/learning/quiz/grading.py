@@ -87,7 +87,8 @@ def grade_question(question: dict[str, Any], answer: Any) -> float:
 
 def submit_attempt(user: User, course: Course, module: Module, attempt: QuizAttempt,
                    answers: dict[str, Any], *, certificates: CertificateSettings,
-                   confirmed: bool = True) -> tuple[QuizAttempt, CourseCompletion | None]:
+                   confirmed: bool = True, at: datetime | None = None
+                   ) -> tuple[QuizAttempt, CourseCompletion | None]:
     """Grade and record the attempt once; a repeated submit changes nothing.
 
     A blank submission raises BlankSubmission and one with unanswered
@@ -95,6 +96,7 @@ def submit_attempt(user: User, course: Course, module: Module, attempt: QuizAtte
     open (the answers given are saved) and cost nothing. After the deadline,
     only the answers saved in time are graded. A pass that finishes the course
     records the completion and issues its certificate with ``certificates``.
+    ``at``: when the learner submitted, if not now (a submit made offline, bounded).
     """
     _check_owner(user, module, attempt)
     if attempt.submitted_at is not None:
@@ -113,7 +115,7 @@ def submit_attempt(user: User, course: Course, module: Module, attempt: QuizAtte
     if missing and not confirmed:
         save_answers(user, module, attempt, answers)
         raise NeedsConfirmation(missing, total)
-    return _grade(user, course, module, attempt, answers, certificates)
+    return _grade(user, course, module, attempt, answers, certificates, at=at)
 
 
 def close_if_expired(user: User, course: Course, module: Module, attempt: QuizAttempt, *,
@@ -136,8 +138,8 @@ def _expired(attempt: QuizAttempt, now: datetime | None = None) -> bool:
 
 
 def _grade(user: User, course: Course, module: Module, attempt: QuizAttempt,
-           answers: dict[str, Any], certificates: CertificateSettings
-           ) -> tuple[QuizAttempt, CourseCompletion | None]:
+           answers: dict[str, Any], certificates: CertificateSettings, *,
+           at: datetime | None = None) -> tuple[QuizAttempt, CourseCompletion | None]:
     """Record the attempt's score once, the learner's best score and, on a pass,
     the quiz's completion (and the course's, if that was the last thing to do)."""
     feedback, items, score = _mark(module, attempt, answers)
@@ -148,7 +150,7 @@ def _grade(user: User, course: Course, module: Module, attempt: QuizAttempt,
     result = db.session.execute(
         sa.update(QuizAttempt)
         .where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
-        .values(submitted_at=utcnow(), answers=answers, feedback=feedback, score=score,
+        .values(submitted_at=at or utcnow(), answers=answers, feedback=feedback, score=score,
                 passed=passed)
         .execution_options(synchronize_session=False))
     db.session.refresh(attempt)
@@ -159,11 +161,11 @@ def _grade(user: User, course: Course, module: Module, attempt: QuizAttempt,
     if row.best_score is None or score > row.best_score:
         row.best_score = score
     if (passed or pretest) and row.completed_at is None:
-        row.completed_at = utcnow()
+        row.completed_at = at or utcnow()
     db.session.flush()
     if not passed:
         return attempt, None
-    return attempt, complete_course_if_done(user, course, certificates)
+    return attempt, complete_course_if_done(user, course, certificates, at=at)
 
 
 def _mark(module: Module, attempt: QuizAttempt, answers: dict[str, Any]
