@@ -204,6 +204,8 @@ def render_module_page(slug: str, module_slug: str, *, offline_copy: bool = Fals
                               [m for m in view.outline if m.for_learners])
         if offline_copy and enrollment is not None:
             context.update(_offline_quiz(course, module))
+    elif offline_copy and enrollment is not None:
+        context["since"] = offline.sign_copy(me(), module, current_app.secret_key)
     return render_template(
         "learn/module.html", course=course, module=module, row=row, modules=modules,
         done_ids={i for i, p in done.items() if p.completed_at is not None},

@@ -93,18 +93,10 @@ document.addEventListener("DOMContentLoaded", function () {
   });
 });
 
-// The installable app and learning offline (sw.js, offline.js), for a signed-in
-// person where the browser has service workers; registered once the page has
-// loaded, so it never competes with it. Its address sits beside the manifest's.
-// Anything done offline and still waiting is sent now that a page has loaded.
+// Learning offline (sw.js, offline.js) is there for those who saved a course: its
+// service worker is registered then, never for a normal page view. Where it runs,
+// anything done offline and still waiting is sent once a page has loaded.
 window.addEventListener("load", function () {
-  var manifest = document.querySelector("link[rel=manifest]");
-  if (!("serviceWorker" in navigator) || !manifest ||
-      !document.querySelector("form[action$='/logout']")) return;
-  var base = manifest.getAttribute("href").replace(/manifest\.webmanifest$/, "");
-  navigator.serviceWorker.register(base + "sw.js", { scope: base, updateViaCache: "all" })
-    .then(function () {
-      var worker = navigator.serviceWorker.controller;
-      if (worker && navigator.onLine) worker.postMessage({ type: "flush" });
-    }, function () { /* no offline mode: everything works online as before */ });
+  var worker = "serviceWorker" in navigator && navigator.serviceWorker.controller;
+  if (worker && navigator.onLine) worker.postMessage({ type: "flush" });
 });

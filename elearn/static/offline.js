@@ -8,8 +8,22 @@
   if (!("serviceWorker" in navigator) || !window.MessageChannel) return;
   var lang = document.documentElement.lang || "id";
 
-  function ask(message, onProgress) {
-    return navigator.serviceWorker.ready.then(function (registration) {
+  // The service worker is registered when a course is first saved (``create``); until
+  // then there is nothing offline to show. Its address sits beside the manifest's.
+  function worker(create) {
+    return navigator.serviceWorker.getRegistration().then(function (registration) {
+      if (registration || !create) return registration;
+      var manifest = document.querySelector("link[rel=manifest]");
+      var base = manifest.getAttribute("href").replace(/manifest\.webmanifest$/, "");
+      return navigator.serviceWorker.register(base + "sw.js", { scope: base, updateViaCache: "all" })
+        .then(function () { return navigator.serviceWorker.ready; });
+    });
+  }
+  var NOTHING = { courses: [], queue: [], notices: [] };
+  // Asks the service worker; without one (nothing saved yet), answers ``NOTHING``.
+  function ask(message, onProgress, create) {
+    return worker(create).then(function (registration) {
+      if (!registration || !registration.active) return NOTHING;
       return new Promise(function (resolve, reject) {
         var channel = new MessageChannel();
         channel.port1.onmessage = function (event) {
@@ -83,7 +97,7 @@
         function (progress) {
           bar.value = Math.round(100 * progress.done / progress.total);
           message.textContent = fill(texts.saving, progress);
-        }).then(function (state) {
+        }, true).then(function (state) {
         busy(false);
         message.textContent = "";
         render(state);
@@ -172,7 +186,7 @@
         if (left() > 0) { show(); if (wait) wait.focus(); return; }
         var lesson = lessonOf(form.getAttribute("action"));
         ask({ type: "queue-completion", course: lesson.course, module: lesson.module,
-          path: path, title: form.dataset.title }).then(function () {
+          path: path, title: form.dataset.title, since: form.dataset.since }).then(function () {
           location.assign(form.dataset.next);
         });
       });

@@ -227,9 +227,10 @@ async function navigate(event, url) {
   }
 }
 
-// Signing out (here, or on every device) removes the account's data from the device
-// once the server has ended the session. Without a connection the session goes on,
-// and so does the data.
+// Signing out (here, or on every device) removes everything offline mode kept on the
+// device, and this worker with it, once the server has ended the session: the next
+// person on the device starts as if offline mode had never been used. Without a
+// connection the session goes on, and so does the data.
 async function signOut(event) {
   let response;
   try {
@@ -238,11 +239,24 @@ async function signOut(event) {
     return offlinePage();
   }
   const state = await checkSession();
-  if (!state) {
-    const user = await knownUser();
-    if (user) await forget(user);
-  }
+  if (!state || !state.user) await forgetEverything();
   return response;
+}
+
+async function forgetEverything() {
+  const user = await knownUser();
+  if (user) await forget(user);
+  for (const name of await caches.keys()) {
+    if (name.startsWith("elearn-")) await caches.delete(name);
+  }
+  if (dbPromise) (await dbPromise).close();
+  dbPromise = null;
+  knownUserCache = undefined;
+  await new Promise((resolve) => {
+    const request = indexedDB.deleteDatabase(DB_NAME);
+    request.onsuccess = request.onerror = request.onblocked = () => resolve();
+  });
+  await self.registration.unregister();
 }
 
 async function signIn(event) {
@@ -294,7 +308,8 @@ async function queueCompletion(user, lesson) {
   if (queued) return queued;
   const opened = await get("opened", [user, lesson.path]);
   return enqueue(user, { kind: "completion", course: lesson.course, module: lesson.module,
-    done_at: new Date().toISOString(), opened_at: opened ? opened.at : null },
+    done_at: new Date().toISOString(), opened_at: opened ? opened.at : null,
+    since: lesson.since || "" },
   { kind: "completion", path: lesson.path, title: lesson.title || "" });
 }
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from elearn.courses.store import save_course
@@ -115,4 +116,108 @@ def test_a_saved_course_is_read_completed_and_its_quiz_submitted_offline(
         assert db.session.scalar(sa.select(sa.func.count(CourseCompletion.id)).where(
             CourseCompletion.user_id == learner.id)) == 1
         assert db.session.scalar(sa.select(sa.func.count(OfflineSubmission.id))) == 3
+    context.close()
+
+
+def _stored(tab) -> dict:
+    """What the site keeps in this browser: Cache Storage entries and IndexedDB records."""
+    return tab.evaluate("""async () => {
+      const caches_ = {};
+      for (const name of await caches.keys()) {
+        const requests = await (await caches.open(name)).keys();
+        caches_[name] = requests.map((r) => new URL(r.url).pathname);
+      }
+      const records = {};
+      for (const info of await indexedDB.databases()) {
+        const db = await new Promise((ok, ko) => {
+          const r = indexedDB.open(info.name); r.onsuccess = () => ok(r.result); r.onerror = ko; });
+        for (const store of db.objectStoreNames) {
+          records[info.name + "/" + store] = await new Promise((ok) => {
+            const g = db.transaction(store).objectStore(store).getAll();
+            g.onsuccess = () => ok(g.result); });
+        }
+        db.close();
+      }
+      return { caches: caches_, records };
+    }""")
+
+
+def test_signing_out_leaves_nothing_of_the_account_and_the_next_one_sees_none_of_it(
+        app, quiz, live_server, browser):
+    context = browser.new_context(viewport=PHONE, locale="id-ID")
+    tab = context.new_page()
+    sign_in(tab, live_server, LEARNER)
+    _saved_course(tab, live_server)
+    # Something of everything: a lesson opened and completed offline (queued), quiz
+    # answers kept as the learner goes.
+    context.set_offline(True)
+    tab.goto(live_server + "/courses/pelayanan-publik/pengantar")
+    for title in ("Pengantar", "Standar"):
+        expect(tab.get_by_role("heading", level=1)).to_have_text(title)
+        tab.get_by_role("button", name="Tandai selesai").click()
+    expect(tab.get_by_role("heading", level=1)).to_have_text("Kuis")
+    tab.locator("fieldset.question input[type=text]").fill("Aparatur Sipil Negara")
+    tab.wait_for_timeout(300)  # kept as the learner goes
+    stored = _stored(tab)
+    assert any(path.endswith("/pengantar") for paths in stored["caches"].values()
+               for path in paths)
+    assert stored["records"]["elearn-offline/queue"]
+    assert stored["records"]["elearn-offline/answers"]
+    context.set_offline(False)
+
+    tab.goto(live_server + "/")
+    tab.get_by_role("button", name="Keluar").click()
+    expect(tab.get_by_role("heading", level=1)).to_have_text("Masuk")
+    stored = _stored(tab)
+    assert stored["caches"] == {} and stored["records"] == {}, stored
+
+    # Another account on the same browser: none of the first one's pages, offline either
+    # (offline mode left with them: the browser's own error page).
+    sign_in(tab, live_server, "pengajar@demo.example")
+    context.set_offline(True)
+    with pytest.raises(PlaywrightError, match="ERR_INTERNET_DISCONNECTED"):
+        tab.goto(live_server + "/courses/pelayanan-publik/pengantar")
+    expect(tab.get_by_text("Salinan offline")).to_have_count(0)
+    expect(tab.get_by_text("Pengantar")).to_have_count(0)
+    context.close()
+
+
+def test_a_second_account_never_sees_the_first_ones_pages_even_without_signing_out(
+        app, quiz, live_server, browser):
+    context = browser.new_context(viewport=PHONE, locale="id-ID")
+    tab = context.new_page()
+    sign_in(tab, live_server, LEARNER)
+    _saved_course(tab, live_server)
+    # The session ends elsewhere ("sign out of all devices", or it expired): the cookie
+    # goes, the saved pages are still on the device.
+    context.clear_cookies()
+    sign_in(tab, live_server, "pengajar@demo.example")
+    context.set_offline(True)
+    tab.goto(live_server + "/courses/pelayanan-publik/pengantar")
+    expect(tab.get_by_role("heading", name="Anda sedang offline")).to_be_visible()
+    expect(tab.get_by_text("Salinan offline")).to_have_count(0)
+    expect(tab.locator("[data-saved-list] li")).to_have_count(0)
+    assert not any(name.startswith("elearn-pages-") and paths
+                   for name, paths in _stored(tab)["caches"].items())
+    context.close()
+
+
+def test_the_browser_finds_the_platform_installable(app, quiz, live_server, playwright_driver,
+                                                     tmp_path):
+    from .conftest import CHROMIUM, CHROMIUM_ARGS
+
+    # A normal profile: Chromium never offers to install from an incognito one.
+    context = playwright_driver.chromium.launch_persistent_context(
+        str(tmp_path / "profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+        viewport=PHONE, locale="id-ID")
+    tab = context.new_page()
+    for path in ("/login", "/"):
+        if path == "/":
+            sign_in(tab, live_server, LEARNER)
+        else:
+            tab.goto(live_server + path)
+        cdp = context.new_cdp_session(tab)
+        manifest = cdp.send("Page.getAppManifest")
+        assert manifest["errors"] == [] and manifest["url"].endswith("/manifest.webmanifest")
+        assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == [], path
     context.close()

@@ -11,7 +11,8 @@ within bounds the server can vouch for:
 
 - never in the future (later than the item's arrival), never before enrolment;
 - a lesson is completed only after its minimum reading time, counted from the
-  earliest opening either side saw (the server's first view, or the device's);
+  earliest opening either side saw: the server's first view, or the device's,
+  which is never taken to be earlier than the signed time its copy was saved;
 - a quiz is taken offline only on a layout the server drew and signed for this
   learner when the course was saved (its ticket: the questions, never the
   answers), and only if it has no time limit (a timed quiz starts online, where
@@ -30,11 +31,12 @@ from .saved import (
     offline_quiz_refusal,
     quiz_fingerprint,
     saved_versions,
+    sign_copy,
 )
 from .settling import Busy, Outcome, settle
 
 __all__ = [
     "KEY_PATTERN", "SLUG_PATTERN", "BadItem", "Busy", "CoursePackage", "Item", "Outcome",
     "course_package", "course_version", "draw_ticket", "offline_key", "offline_quiz_refusal",
-    "quiz_fingerprint", "read_item", "saved_versions", "settle",
+    "quiz_fingerprint", "read_item", "saved_versions", "settle", "sign_copy",
 ]

@@ -18,6 +18,7 @@ MAX_TICKET = 20_000
 MAX_ANSWER_FIELDS = 500
 MAX_VALUES_PER_FIELD = 50
 MAX_VALUE = 600
+MAX_SINCE = 500
 
 
 
@@ -38,6 +39,9 @@ class Item:
     done_at: datetime
     #: Lessons: when the device first showed the lesson, if it did.
     opened_at: datetime | None = None
+    #: Lessons: the copy's signed saving time (saved.sign_copy), the earliest opening
+    #: the device can claim.
+    since: str = ""
     #: Quizzes: the signed layout, when the attempt began, and the form's fields.
     ticket: str = ""
     started_at: datetime | None = None
@@ -81,6 +85,10 @@ def read_item(data: Any) -> Item:
                 done_at=_time(data.get("done_at"), "done_at"))
     if kind == "completion":
         item.opened_at = _time(data.get("opened_at"), "opened_at", required=False)
+        since = data.get("since", "")
+        if not isinstance(since, str) or len(since) > MAX_SINCE:
+            raise BadItem(N_("The item's %(name)s is missing or malformed."), name="since")
+        item.since = since
         return item
     ticket = data.get("ticket")
     if not isinstance(ticket, str) or not 1 <= len(ticket) <= MAX_TICKET:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,6 +21,7 @@ from ..errors import LearningError
 from ..progress import get_enrollment, may_enrol, published_modules
 
 TICKET_SALT = "offline-quiz"
+COPY_SALT = "offline-lesson"
 
 
 def offline_key(user: User) -> str:
@@ -138,6 +139,25 @@ def draw_ticket(user: User, module: Module, secret: str,
         {"u": user.id, "m": module.id, "f": quiz_fingerprint(module), "t": issued,
          "l": layout})
     return ticket, QuizAttempt(user_id=user.id, module_id=module.id, number=0, layout=layout)
+
+
+def sign_copy(user: User, module: Module, secret: str, now: datetime | None = None) -> str:
+    """When this learner's offline copy of ``module`` was saved, signed: a lesson
+    read offline cannot have been opened before it was on the device."""
+    return URLSafeSerializer(secret, salt=COPY_SALT).dumps(
+        [user.id, module.id, int((now or utcnow()).timestamp())])
+
+
+def copy_saved_at(token: str, user: User, module: Module, secret: str) -> datetime | None:
+    """The saving time ``sign_copy`` signed for this learner and module, or None."""
+    try:
+        data = URLSafeSerializer(secret, salt=COPY_SALT).loads(token)
+    except BadData:
+        return None
+    if (not isinstance(data, list) or len(data) != 3 or data[:2] != [user.id, module.id]
+            or not isinstance(data[2], int)):
+        return None
+    return datetime.fromtimestamp(data[2], UTC)
 
 
 def open_ticket(ticket: str, secret: str) -> dict[str, Any] | None:

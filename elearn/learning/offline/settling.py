@@ -21,7 +21,7 @@ from ..completion import complete_course_if_done
 from ..errors import LearningError
 from ..progress import get_enrollment, may_enrol, progress_row, published_modules
 from .items import Item
-from .saved import offline_quiz_refusal, open_ticket, quiz_fingerprint
+from .saved import copy_saved_at, offline_quiz_refusal, open_ticket, quiz_fingerprint
 
 
 class Busy(RuntimeError):
@@ -62,7 +62,7 @@ def settle(user: User, item: Item, *, certificates: CertificateSettings, secret:
     try:
         with db.session.begin_nested():
             if item.kind == "completion":
-                outcome, done_at = _complete_lesson(user, item, certificates, now)
+                outcome, done_at = _complete_lesson(user, item, certificates, secret, now)
             else:
                 outcome, done_at = _submit_quiz(user, item, certificates, secret, now)
             db.session.add(OfflineSubmission(
@@ -113,7 +113,7 @@ def _bounded(moment: datetime, floor: datetime, now: datetime) -> datetime:
 
 
 def _complete_lesson(user: User, item: Item, certificates: CertificateSettings,
-                     now: datetime) -> tuple[Outcome, datetime | None]:
+                     secret: str, now: datetime) -> tuple[Outcome, datetime | None]:
     try:
         course, module = _course_and_module(user, item)
         if module.kind != "lesson":
@@ -131,8 +131,10 @@ def _complete_lesson(user: User, item: Item, certificates: CertificateSettings,
         return Outcome("recorded", N_("“%(title)s” was already completed."),
                        {"title": module.title}, item.course, item.module), as_utc(row.completed_at)
     openings = [as_utc(row.first_opened_at)] if row is not None else []
-    if item.opened_at is not None:
-        openings.append(_bounded(item.opened_at, enrolled, done))
+    # The device's opening counts only on the copy it was saved as, and not before then.
+    saved_at = copy_saved_at(item.since, user, module, secret) if item.since else None
+    if item.opened_at is not None and saved_at is not None:
+        openings.append(_bounded(item.opened_at, max(enrolled, saved_at), done))
     opened = min(openings) if openings else None
     required = (timedelta(minutes=module.minutes * course.min_reading_percent / 100)
                 if course.min_reading_percent else timedelta(0))
