@@ -37,6 +37,7 @@ ROUTES = [
     ("/courses/<slug>/<module_slug>/feedback", f"{C}/pengantar/feedback", "POST", ALL),
     ("/courses/<slug>/files/<digest>/<path:path>", "{asset}", "GET", ALL),
     ("/offline/versions", "/offline/versions?c=pelayanan-publik", "GET", ALL),
+    ("/offline/sign-out", "/offline/sign-out", "GET", ALL),
     ("/offline/copies/<slug>", "/offline/copies/pelayanan-publik", "GET", ALL),
     ("/offline/copies/<slug>/<module_slug>", "/offline/copies/pelayanan-publik/pengantar", "GET",
      ALL),

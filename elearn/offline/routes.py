@@ -166,6 +166,14 @@ def module_copy(slug, module_slug):
     return render_module_page(slug, module_slug, offline_copy=True)
 
 
+@bp.route("/offline/sign-out")
+@login_required
+def sign_out():
+    """Before signing out with work done offline not sent yet (the service worker
+    sends the learner here): what would be lost, and the choice."""
+    return render_template("offline/sign_out.html")
+
+
 @bp.route("/offline/sync", methods=["POST"])
 @login_required
 def sync():

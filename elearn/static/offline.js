@@ -262,8 +262,14 @@
     document.querySelectorAll("[data-offline-course]").forEach(courseBox);
     var list = document.querySelector("[data-saved-list]");
     var copy = document.querySelector(".offline-copy");
-    if (!list && !copy) return;
+    var unsent = document.querySelector("[data-unsent]");
+    if (!list && !copy && !unsent) return;
     ask({ type: "state", user: list ? list.dataset.user : undefined }).then(function (state) {
+      if (unsent) {
+        (state.queue || []).forEach(function (item) {
+          unsent.appendChild(element("li", item.title || item.path));
+        });
+      }
       if (list) savedList(list, state);
       var complete = document.querySelector("form[data-offline-complete]");
       if (copy && complete) lessonCopy(complete, state);

@@ -168,7 +168,7 @@ self.addEventListener("fetch", (event) => {
     if (request.method === "GET") {
       event.respondWith(navigate(event, url));
     } else if (path === "/logout" || path === "/account/sign-out-everywhere") {
-      event.respondWith(signOut(event));
+      event.respondWith(signOut(event, path === "/logout"));
     } else if (url.pathname === E.login) {
       event.respondWith(signIn(event));
     } else if (COMPLETE.test(path)) {
@@ -231,7 +231,19 @@ async function navigate(event, url) {
 // device, and this worker with it, once the server has ended the session: the next
 // person on the device starts as if offline mode had never been used. Without a
 // connection the session goes on, and so does the data.
-async function signOut(event) {
+async function signOut(event, guarded) {
+  // Work done offline and not sent yet would go with the data: send it first, and if
+  // it cannot be sent, ask (a page of the server's) before signing out anyway.
+  const user = await knownUser();
+  if (guarded && user) {
+    const form = await event.request.clone().formData().catch(() => null);
+    if (!form || form.get("discard") !== "1") {
+      await flush();
+      if ((await byUser("queue", user)).length) {
+        return Response.redirect(E.root + "/offline/sign-out", 303);
+      }
+    }
+  }
   let response;
   try {
     response = await fetch(event.request);

@@ -2,8 +2,11 @@
 is read, its lessons marked completed and its quiz submitted while the browser is
 offline; back online, each is recorded once with the device's times."""
 
+import os
+import tempfile
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -29,6 +32,8 @@ from .helpers import answer_quiz, sign_in
 pytestmark = pytest.mark.browser
 
 LEARNER = "peserta@demo.example"
+#: Where the tests leave screenshots of the offline screens for a person to look at.
+SCREENS = Path(os.environ.get("ELEARN_SCREENSHOTS", tempfile.gettempdir()))
 
 
 @pytest.fixture
@@ -220,4 +225,131 @@ def test_the_browser_finds_the_platform_installable(app, quiz, live_server, play
         manifest = cdp.send("Page.getAppManifest")
         assert manifest["errors"] == [] and manifest["url"].endswith("/manifest.webmanifest")
         assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == [], path
+    context.close()
+
+
+def test_signing_out_with_work_not_sent_asks_first(app, quiz, live_server, browser, monkeypatch):
+    from elearn.learning import offline
+
+    def busy(*args, **kwargs):
+        raise offline.Busy()
+
+    monkeypatch.setattr(offline, "settle", busy)  # the server cannot take it now
+    context = browser.new_context(viewport=PHONE, locale="id-ID")
+    tab = context.new_page()
+    sign_in(tab, live_server, LEARNER)
+    _saved_course(tab, live_server)
+    context.set_offline(True)
+    tab.goto(live_server + "/courses/pelayanan-publik/pengantar")
+    tab.get_by_role("button", name="Tandai selesai").click()
+    expect(tab.get_by_role("heading", level=1)).to_have_text("Standar")
+    context.set_offline(False)
+
+    tab.goto(live_server + "/")
+    tab.get_by_role("button", name="Keluar").click()
+    expect(tab.get_by_role("heading", level=1)).to_have_text("Belum terkirim")
+    expect(tab.locator("[data-unsent] li")).to_have_text(["Pengantar"])
+    tab.screenshot(path=str(SCREENS / "offline-unsent-phone.png"), full_page=True)
+    tab.get_by_role("link", name="Tetap masuk").click()  # nothing lost, still signed in
+    expect(tab.get_by_role("heading", level=1)).to_have_text("Pembelajaran Saya")
+    assert _stored(tab)["records"]["elearn-offline/queue"]
+
+    tab.get_by_role("button", name="Keluar").click()
+    tab.get_by_role("button", name="Keluar dan hapus").click()
+    expect(tab.get_by_role("heading", level=1)).to_have_text("Masuk")
+    assert _stored(tab) == {"caches": {}, "records": {}}
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(OfflineSubmission.id))) == 0
+    context.close()
+
+
+def _refresh_due(tab):
+    """As if a minute had passed since the saved courses were last compared."""
+    tab.evaluate("""() => new Promise((done) => {
+      const open = indexedDB.open("elearn-offline");
+      open.onsuccess = () => {
+        const tx = open.result.transaction("state", "readwrite");
+        tx.objectStore("state").put({ name: "refreshed", value: 0 });
+        tx.oncomplete = () => { open.result.close(); done(); };
+      };
+    })""")
+
+
+def _until(check, seconds=15):
+    """Polls ``check`` (page.wait_for_function would take an async function's
+    promise for a true value)."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True
+
+
+def _saved_titles(tab) -> list[str]:
+    return tab.evaluate("""async () => {
+      const titles = [];
+      for (const name of await caches.keys()) {
+        if (!name.startsWith("elearn-pages-")) continue;
+        const cache = await caches.open(name);
+        for (const request of await cache.keys()) {
+          const text = await (await cache.match(request)).text();
+          const h1 = /<h1>([^<]*)<\\/h1>/.exec(text);
+          if (h1) titles.push(h1[1]);
+        }
+      }
+      return titles.sort();
+    }""")
+
+
+def test_a_saved_course_follows_the_server_and_leaves_when_unpublished(
+        app, quiz, live_server, browser):
+    context = browser.new_context(viewport=PHONE, locale="id-ID")
+    tab = context.new_page()
+    sign_in(tab, live_server, LEARNER)
+    _saved_course(tab, live_server)
+    assert "Standar" in _saved_titles(tab)
+    with app.app_context():
+        module = db.session.scalar(sa.select(Module).where(Module.slug == "standar"))
+        module.title = "Standar Pelayanan Publik"
+        db.session.commit()
+    _refresh_due(tab)
+    tab.goto(live_server + "/")  # the next online visit
+    assert _until(lambda: "Standar Pelayanan Publik" in _saved_titles(tab)), _saved_titles(tab)
+    context.set_offline(True)
+    tab.goto(live_server + "/courses/pelayanan-publik/standar")
+    expect(tab.get_by_role("heading", level=1)).to_have_text("Standar Pelayanan Publik")
+    context.set_offline(False)
+
+    with app.app_context():
+        from elearn.models import Course
+
+        db.session.scalar(sa.select(Course)).status = "draft"
+        db.session.commit()
+    _refresh_due(tab)
+    tab.goto(live_server + "/")
+    assert _until(lambda: _saved_titles(tab) == []), _saved_titles(tab)
+    tab.reload()
+    expect(tab.get_by_role("heading", name="Pembelajaran Saya")).to_be_visible()
+    tab.wait_for_timeout(500)  # the list would be filled in from the device's store
+    expect(tab.locator("[data-saved-list]")).to_be_hidden()
+    context.close()
+
+
+def test_a_live_lesson_marked_completed_when_the_connection_drops_is_sent_later(
+        app, quiz, live_server, browser):
+    context = browser.new_context(viewport=PHONE, locale="id-ID")
+    tab = context.new_page()
+    sign_in(tab, live_server, LEARNER)
+    _saved_course(tab, live_server)
+    tab.goto(live_server + "/courses/pelayanan-publik/pengantar")  # the live page
+    expect(tab.get_by_text("Salinan offline")).to_have_count(0)
+    context.set_offline(True)
+    tab.get_by_role("button", name="Tandai selesai").click()
+    # No "No internet" page: the saved copy, with the completion waiting on the device.
+    expect(tab.get_by_text("Ditandai selesai di perangkat ini")).to_be_visible()
+    context.set_offline(False)
+    tab.goto(live_server + "/")
+    assert _wait_for(app, lambda: db.session.scalar(sa.select(sa.func.count(
+        ModuleProgress.completed_at)))) == 1
     context.close()
