@@ -7,7 +7,10 @@ from itsdangerous import BadSignature
 
 
 def _assets(html: str) -> list[str]:
-    return re.findall(r'<(?:link|script|img)[^>]+(?:href|src)="([^"]+)"', html)
+    """The fingerprinted static files a page loads (not the web app manifest, which
+    can change with the configuration and is asked for again within the hour)."""
+    return [url for url in re.findall(r'<(?:link|script|img)[^>]+(?:href|src)="([^"]+)"', html)
+            if not url.endswith(".webmanifest")]
 
 
 #: What Chromium asks for over HTTPS.

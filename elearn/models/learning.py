@@ -189,7 +189,7 @@ class OfflineSubmission(db.Model):
     __tablename__ = "offline_submissions"
     __table_args__ = (
         sa.UniqueConstraint("user_id", "key", name="uq_offline_submission_key"),
-        sa.CheckConstraint("kind IN ('completion', 'quiz')", name="kind_known"),
+        sa.CheckConstraint("kind IN ('completion', 'quiz', 'attempt')", name="kind_known"),
         sa.CheckConstraint("status IN ('recorded', 'refused')", name="status_known"),
     )
 

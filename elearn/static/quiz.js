@@ -82,21 +82,54 @@
   }
   form.addEventListener("change", changed);
   form.addEventListener("input", changed);
+  // Where learning offline is on (a service worker: a course was saved), a submit
+  // that cannot reach the server is queued on the device and sent when the
+  // connection returns; elsewhere the answers stay on the page for another try.
+  function queueOnDevice() {
+    var worker = navigator.serviceWorker && navigator.serviceWorker.controller;
+    var where = /\/courses\/([a-z0-9-]+)\/([a-z0-9-]+)\/attempts\/\d+$/.exec(location.pathname);
+    if (!worker || !where || !window.MessageChannel) return Promise.resolve(false);
+    var answers = {};
+    fields().forEach(function (pair) {
+      if (pair[1].trim() !== "") (answers[pair[0]] = answers[pair[0]] || []).push(pair[1]);
+    });
+    return new Promise(function (resolve) {
+      var channel = new MessageChannel();
+      channel.port1.onmessage = function (event) { resolve(!!(event.data && event.data.result)); };
+      worker.postMessage({ type: "queue-attempt", path: location.pathname, course: where[1],
+        module: where[2], attempt: parseInt(form.dataset.attempt, 10), answers: answers,
+        title: document.title.split(" · ")[0] }, [channel.port2]);
+    });
+  }
+  function finish(value) {
+    offline.hidden = true;
+    save().then(function (reached) {
+      if (reached) {
+        var action = document.createElement("input");
+        action.type = "hidden"; action.name = "action"; action.value = value;
+        form.appendChild(action);
+        leaving = true;
+        form.submit();
+        return;
+      }
+      queueOnDevice().then(function (queued) {
+        if (!queued) { offline.hidden = false; return; }
+        leaving = true;
+        clearTimeout(timer);
+        form.querySelectorAll("input, button").forEach(function (e) { e.disabled = true; });
+        show("");
+        offline.textContent = texts.queued;
+        offline.className = "flash flash-success";
+        offline.hidden = false;
+      });
+    });
+  }
   form.addEventListener("submit", function (event) {
     if (leaving) return;
     var button = event.submitter;
     if (button && button.value === "save") return;  // the plain form post
     event.preventDefault();
-    offline.hidden = true;
-    save().then(function (reached) {
-      if (!reached) { offline.hidden = false; return; }
-      var action = document.createElement("input");
-      action.type = "hidden"; action.name = "action";
-      action.value = button ? button.value : "submit";
-      form.appendChild(action);
-      leaving = true;
-      form.submit();
-    });
+    finish(button ? button.value : "submit");
   });
   if (restoreLocal()) save();
 
@@ -111,11 +144,7 @@
       left.textContent = texts.left.replace(
         "{time}", Math.floor(seconds / 60) + ":" + ("0" + seconds % 60).slice(-2));
       if (seconds > 0) { setTimeout(tick, 1000); return; }
-      var confirm = document.createElement("input");
-      confirm.type = "hidden"; confirm.name = "action"; confirm.value = "confirm";
-      form.appendChild(confirm);
-      leaving = true;
-      form.submit();
+      if (!leaving) finish("confirm");
     };
     tick();
   }

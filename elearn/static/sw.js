@@ -518,6 +518,11 @@ async function answer(message, progress) {
       return user ? queueCompletion(user, message) : null;
     case "queue-quiz":
       return user ? queueQuiz(user, message) : null;
+    case "queue-attempt":
+      return user ? enqueue(user, { kind: "attempt", course: message.course,
+        module: message.module, attempt: message.attempt, answers: message.answers,
+        done_at: new Date().toISOString() },
+      { kind: "attempt", path: message.path, title: message.title || "" }) : null;
     case "seen":
       for (const key of message.keys || []) await remove("notices", key);
       return null;

@@ -32,7 +32,7 @@ def upgrade():
     sa.Column('attempt_id', sa.Integer(), nullable=True),
     sa.Column('done_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
-    sa.CheckConstraint("kind IN ('completion', 'quiz')", name=op.f('ck_offline_submissions_kind_known')),
+    sa.CheckConstraint("kind IN ('completion', 'quiz', 'attempt')", name=op.f('ck_offline_submissions_kind_known')),
     sa.CheckConstraint("status IN ('recorded', 'refused')", name=op.f('ck_offline_submissions_status_known')),
     sa.ForeignKeyConstraint(['attempt_id'], ['quiz_attempts.id'], name=op.f('fk_offline_submissions_attempt_id_quiz_attempts'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_offline_submissions_user_id_users'), ondelete='CASCADE'),

@@ -353,3 +353,27 @@ def test_a_live_lesson_marked_completed_when_the_connection_drops_is_sent_later(
     assert _wait_for(app, lambda: db.session.scalar(sa.select(sa.func.count(
         ModuleProgress.completed_at)))) == 1
     context.close()
+
+
+def test_an_attempt_started_online_is_submitted_when_the_connection_returns(
+        app, quiz, live_server, browser):
+    from ..learn.conftest import configure_quiz
+
+    configure_quiz(app, require_lessons=False)
+    context = browser.new_context(viewport=PHONE, locale="id-ID")
+    tab = context.new_page()
+    sign_in(tab, live_server, LEARNER)
+    _saved_course(tab, live_server)
+    tab.goto(live_server + "/courses/pelayanan-publik/kuis")
+    tab.get_by_role("button", name="Mulai kuis").click()
+    answer_quiz(tab, quiz, correct=True)
+    context.set_offline(True)
+    tab.get_by_role("button", name="Kirim jawaban").click()
+    expect(tab.get_by_text("akan dinilai saat Anda kembali terhubung")).to_be_visible()
+    tab.screenshot(path=str(SCREENS / "offline-attempt-queued-phone.png"), full_page=True)
+    context.set_offline(False)
+    tab.goto(live_server + "/")
+    assert _wait_for(app, lambda: db.session.scalar(sa.select(QuizAttempt.passed)))
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(QuizAttempt.id))) == 1
+    context.close()

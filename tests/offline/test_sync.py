@@ -398,3 +398,67 @@ def test_malformed_items_get_a_clear_400_and_write_nothing(app, client, learner,
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(OfflineSubmission.id))) == 0
 
+
+
+# --- an attempt started online, submitted offline ----------------------------------------
+
+def started_attempt(app, client) -> QuizAttempt:
+    page = client.get(f"/courses/{SLUG}/kuis").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    client.post(f"/courses/{SLUG}/kuis/attempts", data={"csrf_token": token})
+    return attempts(app)[-1]
+
+
+def attempt_item(app, account, attempt, *, correct=True, done_at=None) -> dict:
+    answers = {}
+    for q in quiz_key_map(app).values():
+        name = f"q-{q['key']}"
+        if q["kind"] == "short_answer":
+            answers[name] = [q["answers"][0] if correct else "keliru"]
+            continue
+        tokens = dict(attempt.layout["options"][q["key"]])
+        keys = [o["key"] for o in q["options"] if o["correct"] == correct]
+        answers[name] = [tokens[k] for k in (keys if q["kind"] == "multiple" else keys[:1])]
+    return {"key": str(uuid.uuid4()), "kind": "attempt", "user": f"u{account.id}",
+            "course": SLUG, "module": "kuis", "attempt": attempt.id, "answers": answers,
+            "done_at": iso(done_at or datetime.now(UTC))}
+
+
+def test_an_attempt_started_online_and_submitted_offline_is_graded_once(app, client, learner):
+    configure_quiz(app, require_lessons=False)
+    attempt = started_attempt(app, client)
+    body = attempt_item(app, learner, attempt)
+    first = send(client, body)
+    assert first.get_json()["status"] == "recorded"
+    assert f"/attempts/{attempt.id}" in first.get_json()["url"]
+    again = send(client, {**body, "key": str(uuid.uuid4())})
+    assert again.get_json()["status"] == "recorded"  # already graded, not again
+    graded = attempts(app)
+    assert len(graded) == 1 and graded[0].passed and graded[0].score == 100
+
+
+def test_an_offline_submit_arriving_after_the_deadline_is_graded_on_what_was_saved(
+        app, client, learner):
+    configure_quiz(app, require_lessons=False, time_limit_seconds=600)
+    attempt = started_attempt(app, client)
+    with app.app_context():  # saved in time: nothing; the deadline is long past
+        row = db.session.get(QuizAttempt, attempt.id)
+        row.started_at = datetime.now(UTC) - timedelta(hours=2)
+        row.deadline = datetime.now(UTC) - timedelta(hours=1, minutes=50)
+        db.session.commit()
+    response = send(client, attempt_item(app, learner, attempt, correct=True))
+    assert response.get_json()["status"] == "recorded"
+    graded = attempts(app)[0]
+    assert graded.score == 0 and not graded.passed  # the answers it carried came too late
+    assert utc(graded.submitted_at) <= datetime.now(UTC)
+
+
+def test_another_learners_attempt_cannot_be_submitted(app, client, auth, make_user, learner):
+    configure_quiz(app, require_lessons=False)
+    attempt = started_attempt(app, client)
+    other = make_user("learner", nip="199001012015011099")
+    auth.logout()
+    auth.login(other.nip)
+    body = {**attempt_item(app, learner, attempt), "user": f"u{other.id}"}
+    assert send(client, body).get_json()["status"] == "refused"
+    assert attempts(app)[0].submitted_at is None

@@ -42,8 +42,10 @@ class Item:
     #: Lessons: the copy's signed saving time (saved.sign_copy), the earliest opening
     #: the device can claim.
     since: str = ""
-    #: Quizzes: the signed layout, when the attempt began, and the form's fields.
+    #: Quizzes: the signed layout, when the attempt began, and the form's fields;
+    #: for an attempt started online (kind "attempt"), its id instead of a layout.
     ticket: str = ""
+    attempt: int = 0
     started_at: datetime | None = None
     answers: dict[str, list[str]] = field(default_factory=dict)
 
@@ -74,7 +76,7 @@ def read_item(data: Any) -> Item:
     if not isinstance(data, dict):
         raise BadItem(N_("The item is not a JSON object."))
     kind = data.get("kind")
-    if kind not in ("completion", "quiz"):
+    if kind not in ("completion", "quiz", "attempt"):
         raise BadItem(N_("The item's kind is unknown."))
     user = data.get("user")
     if not isinstance(user, str) or not 1 <= len(user) <= 40:
@@ -90,11 +92,17 @@ def read_item(data: Any) -> Item:
             raise BadItem(N_("The item's %(name)s is missing or malformed."), name="since")
         item.since = since
         return item
-    ticket = data.get("ticket")
-    if not isinstance(ticket, str) or not 1 <= len(ticket) <= MAX_TICKET:
-        raise BadItem(N_("The item's %(name)s is missing or malformed."), name="ticket")
-    item.ticket = ticket
-    item.started_at = _time(data.get("started_at"), "started_at")
+    if kind == "quiz":
+        ticket = data.get("ticket")
+        if not isinstance(ticket, str) or not 1 <= len(ticket) <= MAX_TICKET:
+            raise BadItem(N_("The item's %(name)s is missing or malformed."), name="ticket")
+        item.ticket = ticket
+        item.started_at = _time(data.get("started_at"), "started_at")
+    else:  # an attempt started online, submitted without a connection
+        attempt = data.get("attempt")
+        if type(attempt) is not int or not 1 <= attempt <= 2**31 - 1:
+            raise BadItem(N_("The item's %(name)s is missing or malformed."), name="attempt")
+        item.attempt = attempt
     answers = data.get("answers")
     if (not isinstance(answers, dict) or len(answers) > MAX_ANSWER_FIELDS
             or not all(isinstance(k, str) and len(k) <= 60 and isinstance(v, list)

@@ -63,8 +63,10 @@ def settle(user: User, item: Item, *, certificates: CertificateSettings, secret:
         with db.session.begin_nested():
             if item.kind == "completion":
                 outcome, done_at = _complete_lesson(user, item, certificates, secret, now)
-            else:
+            elif item.kind == "quiz":
                 outcome, done_at = _submit_quiz(user, item, certificates, secret, now)
+            else:
+                outcome, done_at = _submit_attempt(user, item, certificates, now)
             db.session.add(OfflineSubmission(
                 user_id=user.id, key=key, kind=item.kind, status=outcome.status,
                 message={"text": outcome.message, "params": outcome.params},
@@ -211,6 +213,39 @@ def _submit_quiz(user: User, item: Item, certificates: CertificateSettings, secr
         message = N_("“%(title)s” is graded: %(score)s.")
     return Outcome("recorded", message, params, item.course, item.module,
                    attempt.id), submitted
+
+
+def _submit_attempt(user: User, item: Item, certificates: CertificateSettings,
+                    now: datetime) -> tuple[Outcome, datetime | None]:
+    """An attempt started online, submitted while the connection was away: graded as
+    its own page's submit would have been. Arriving after the attempt's deadline, it
+    is graded on the answers saved on the server before the deadline (grading.py)."""
+    try:
+        course, module = _course_and_module(user, item)
+        attempt = db.session.get(QuizAttempt, item.attempt)
+        if attempt is None or attempt.user_id != user.id or attempt.module_id != module.id:
+            raise LearningError(N_("This attempt is not yours."))
+    except LearningError as exc:
+        return _refused(item, exc)
+    if attempt.submitted_at is not None:
+        return Outcome("recorded", N_("“%(title)s” was already graded: %(score)s."),
+                       {"title": module.title, "score": attempt.score}, item.course,
+                       item.module, attempt.id), as_utc(attempt.submitted_at)
+    done = _bounded(item.done_at, as_utc(attempt.started_at), now)
+    if attempt.deadline is not None:
+        done = min(done, as_utc(attempt.deadline) + quiz.LATE_GRACE)
+    answers = quiz.read_answers(module, attempt, lambda name: item.answers.get(name, []))
+    try:
+        attempt, completion = quiz.submit_attempt(user, course, module, attempt, answers,
+                                                  certificates=certificates, confirmed=True,
+                                                  at=done)
+    except quiz.BlankSubmission:
+        return _refused(item, LearningError(N_(
+            "The quiz was sent offline with no answer: nothing was recorded.")))
+    message = (N_("“%(title)s” is graded (%(score)s) and the course is completed.")
+               if completion is not None else N_("“%(title)s” is graded: %(score)s."))
+    return Outcome("recorded", message, {"title": module.title, "score": attempt.score},
+                   item.course, item.module, attempt.id), done
 
 
 def _has_completed_counted(user: User, course: Course) -> bool:
