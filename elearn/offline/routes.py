@@ -131,6 +131,9 @@ def _package_json(saved: offline.CoursePackage) -> dict:
             "files": files}
 
 
+#: The largest item a device may send: a quiz of a few hundred questions with its
+#: signed layout is far below it.
+MAX_ITEM_BYTES = 256 * 1024
 #: At most this many saved courses are compared in one request.
 MAX_VERSIONS = 100
 
@@ -184,6 +187,10 @@ def sync():
     settled for good; 400 for an item that can never be recorded; 409 for an item
     of another account; 503 when it should be sent again later. The CSRF token
     comes in the X-CSRFToken header."""
+    if (request.content_length or 0) > MAX_ITEM_BYTES:
+        return {"status": "invalid",
+                "message": _("The item is too large to be recorded.")}, 413
+    request.max_content_length = MAX_ITEM_BYTES  # a body sent without its length too
     data = request.get_json(silent=True)
     try:
         item = offline.read_item(data)

@@ -462,3 +462,12 @@ def test_another_learners_attempt_cannot_be_submitted(app, client, auth, make_us
     body = {**attempt_item(app, learner, attempt), "user": f"u{other.id}"}
     assert send(client, body).get_json()["status"] == "refused"
     assert attempts(app)[0].submitted_at is None
+
+
+def test_an_item_too_large_is_refused_before_it_is_read(app, client, learner):
+    body = completion(learner)
+    body["padding"] = "x" * (300 * 1024)
+    response = send(client, body)
+    assert response.status_code == 413
+    assert response.get_json()["message"] == "Data ini terlalu besar untuk dicatat."
+    assert progress(app, learner) is None
