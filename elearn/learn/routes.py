@@ -205,7 +205,10 @@ def render_module_page(slug: str, module_slug: str, *, offline_copy: bool = Fals
         if offline_copy and enrollment is not None:
             context.update(_offline_quiz(course, module))
     elif offline_copy and enrollment is not None:
+        # Only an offline copy needs these: a page view does not sign or compute them.
         context["since"] = offline.sign_copy(me(), module, current_app.secret_key)
+        context["reading_seconds"] = int(
+            progress.reading_time_left(course, module, None).total_seconds())
     return render_template(
         "learn/module.html", course=course, module=module, row=row, modules=modules,
         done_ids={i for i, p in done.items() if p.completed_at is not None},
@@ -214,7 +217,6 @@ def render_module_page(slug: str, module_slug: str, *, offline_copy: bool = Fals
         position=index + 1, total=len(modules), enrollment=enrollment,
         wait=progress.reading_time_left(course, module, row),
         feedback=view.feedback, can_edit=can_edit, offline_copy=offline_copy, now=utcnow(),
-        reading_seconds=int(progress.reading_time_left(course, module, None).total_seconds()),
         **context)
 
 

@@ -13,8 +13,6 @@ import sqlalchemy as sa
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from elearn.courses.store import save_course
-from elearn.demo import load_demo
 from elearn.extensions import db
 from elearn.models import (
     CourseCompletion,
@@ -25,25 +23,15 @@ from elearn.models import (
     User,
 )
 
-from ..learn.conftest import course_files
 from .conftest import PHONE
 from .helpers import answer_quiz, sign_in
+from .test_learning_journey import quiz as quiz  # noqa: F401  (fixture: two lessons and a quiz)
 
 pytestmark = pytest.mark.browser
 
 LEARNER = "peserta@demo.example"
 #: Where the tests leave screenshots of the offline screens for a person to look at.
 SCREENS = Path(os.environ.get("ELEARN_SCREENSHOTS", tempfile.gettempdir()))
-
-
-@pytest.fixture
-def quiz(app):
-    with app.app_context():
-        load_demo(content=None)
-        save_course(course_files())  # two lessons and a quiz
-        db.session.commit()
-        module = db.session.scalar(sa.select(Module).where(Module.kind == "quiz"))
-        return module.quiz["questions"]
 
 
 def _wait_for(app, check, seconds=20):
@@ -57,6 +45,15 @@ def _wait_for(app, check, seconds=20):
         time.sleep(0.25)
 
 
+def _learner_with_a_saved_course(browser, base):
+    """A phone browser, the demo learner signed in, the course saved for offline."""
+    context = browser.new_context(viewport=PHONE, locale="id-ID")
+    tab = context.new_page()
+    sign_in(tab, base, LEARNER)
+    _saved_course(tab, base)
+    return context, tab
+
+
 def _saved_course(tab, base):
     """Enrol in the course and save it for offline from its page."""
     tab.goto(base + "/courses/pelayanan-publik")
@@ -68,10 +65,7 @@ def _saved_course(tab, base):
 
 def test_a_saved_course_is_read_completed_and_its_quiz_submitted_offline(
         app, quiz, live_server, browser):
-    context = browser.new_context(viewport=PHONE, locale="id-ID")
-    tab = context.new_page()
-    sign_in(tab, live_server, LEARNER)
-    _saved_course(tab, live_server)
+    context, tab = _learner_with_a_saved_course(browser, live_server)
 
     context.set_offline(True)
     offline_from = datetime.now(UTC)
@@ -149,10 +143,7 @@ def _stored(tab) -> dict:
 
 def test_signing_out_leaves_nothing_of_the_account_and_the_next_one_sees_none_of_it(
         app, quiz, live_server, browser):
-    context = browser.new_context(viewport=PHONE, locale="id-ID")
-    tab = context.new_page()
-    sign_in(tab, live_server, LEARNER)
-    _saved_course(tab, live_server)
+    context, tab = _learner_with_a_saved_course(browser, live_server)
     # Something of everything: a lesson opened and completed offline (queued), quiz
     # answers kept as the learner goes.
     context.set_offline(True)
@@ -189,10 +180,7 @@ def test_signing_out_leaves_nothing_of_the_account_and_the_next_one_sees_none_of
 
 def test_a_second_account_never_sees_the_first_ones_pages_even_without_signing_out(
         app, quiz, live_server, browser):
-    context = browser.new_context(viewport=PHONE, locale="id-ID")
-    tab = context.new_page()
-    sign_in(tab, live_server, LEARNER)
-    _saved_course(tab, live_server)
+    context, tab = _learner_with_a_saved_course(browser, live_server)
     # The session ends elsewhere ("sign out of all devices", or it expired): the cookie
     # goes, the saved pages are still on the device.
     context.clear_cookies()
@@ -235,10 +223,7 @@ def test_signing_out_with_work_not_sent_asks_first(app, quiz, live_server, brows
         raise offline.Busy()
 
     monkeypatch.setattr(offline, "settle", busy)  # the server cannot take it now
-    context = browser.new_context(viewport=PHONE, locale="id-ID")
-    tab = context.new_page()
-    sign_in(tab, live_server, LEARNER)
-    _saved_course(tab, live_server)
+    context, tab = _learner_with_a_saved_course(browser, live_server)
     context.set_offline(True)
     tab.goto(live_server + "/courses/pelayanan-publik/pengantar")
     tab.get_by_role("button", name="Tandai selesai").click()
@@ -304,10 +289,7 @@ def _saved_titles(tab) -> list[str]:
 
 def test_a_saved_course_follows_the_server_and_leaves_when_unpublished(
         app, quiz, live_server, browser):
-    context = browser.new_context(viewport=PHONE, locale="id-ID")
-    tab = context.new_page()
-    sign_in(tab, live_server, LEARNER)
-    _saved_course(tab, live_server)
+    context, tab = _learner_with_a_saved_course(browser, live_server)
     assert "Standar" in _saved_titles(tab)
     with app.app_context():
         module = db.session.scalar(sa.select(Module).where(Module.slug == "standar"))
@@ -338,10 +320,7 @@ def test_a_saved_course_follows_the_server_and_leaves_when_unpublished(
 
 def test_a_live_lesson_marked_completed_when_the_connection_drops_is_sent_later(
         app, quiz, live_server, browser):
-    context = browser.new_context(viewport=PHONE, locale="id-ID")
-    tab = context.new_page()
-    sign_in(tab, live_server, LEARNER)
-    _saved_course(tab, live_server)
+    context, tab = _learner_with_a_saved_course(browser, live_server)
     tab.goto(live_server + "/courses/pelayanan-publik/pengantar")  # the live page
     expect(tab.get_by_text("Salinan offline")).to_have_count(0)
     context.set_offline(True)
@@ -360,10 +339,7 @@ def test_an_attempt_started_online_is_submitted_when_the_connection_returns(
     from ..learn.conftest import configure_quiz
 
     configure_quiz(app, require_lessons=False)
-    context = browser.new_context(viewport=PHONE, locale="id-ID")
-    tab = context.new_page()
-    sign_in(tab, live_server, LEARNER)
-    _saved_course(tab, live_server)
+    context, tab = _learner_with_a_saved_course(browser, live_server)
     tab.goto(live_server + "/courses/pelayanan-publik/kuis")
     tab.get_by_role("button", name="Mulai kuis").click()
     answer_quiz(tab, quiz, correct=True)
