@@ -353,3 +353,31 @@ def test_an_attempt_started_online_is_submitted_when_the_connection_returns(
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(QuizAttempt.id))) == 1
     context.close()
+
+
+def test_an_offline_lesson_read_too_briefly_asks_for_more_time_and_queues_nothing(
+        app, quiz, live_server, browser):
+    from elearn.models import Course
+
+    with app.app_context():  # the lesson needs its full reading time
+        db.session.scalar(sa.select(Course)).min_reading_percent = 100
+        db.session.commit()
+    context, tab = _learner_with_a_saved_course(browser, live_server)
+    context.set_offline(True)
+    tab.goto(live_server + "/courses/pelayanan-publik/pengantar")
+    expect(tab.get_by_text("Salinan offline")).to_be_visible()
+    tab.get_by_role("button", name="Tandai selesai").click()
+    # The learner is told how long is left, and stays on the lesson.
+    expect(tab.get_by_text("Santai saja")).to_be_focused()
+    tab.wait_for_timeout(1000)
+    assert tab.url.endswith("/pengantar")
+    expect(tab.get_by_role("heading", level=1)).to_have_text("Pengantar")
+    tab.screenshot(path=str(SCREENS / "offline-reading-wait-phone.png"), full_page=True)
+    assert _stored(tab)["records"]["elearn-offline/queue"] == []
+    context.set_offline(False)
+    tab.goto(live_server + "/")
+    tab.wait_for_timeout(500)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(OfflineSubmission.id))) == 0
+        assert db.session.scalar(sa.select(sa.func.count(ModuleProgress.completed_at))) == 0
+    context.close()
