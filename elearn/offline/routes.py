@@ -59,6 +59,14 @@ def _worker_source(folder: str, mtime_ns: int) -> str:
     return (Path(folder) / "sw.js").read_text(encoding="utf-8")
 
 
+def _shell_version(shell: list[str]) -> str:
+    """Changes when a stored shell file does: the static files' names carry their
+    hashes; the fallback page's template is hashed here (the same on every host)."""
+    fallback, _, _ = current_app.jinja_env.loader.get_source(
+        current_app.jinja_env, "offline/fallback.html")
+    return hashlib.sha256(("".join(shell) + fallback).encode()).hexdigest()[:12]
+
+
 @bp.route("/sw.js")
 def service_worker():
     """The service worker (elearn/static/sw.js), served from the root so that its
@@ -68,7 +76,7 @@ def service_worker():
     shell = [static_url(name) for name in SHELL_FILES] + [url_for("offline.fallback")]
     settings = {"root": request.script_root, "shell": shell,
                 "login": url_for("auth.login"),
-                "version": hashlib.sha256("".join(shell).encode()).hexdigest()[:12]}
+                "version": _shell_version(shell)}
     body = f"self.ELEARN = {json.dumps(settings)};\n{source}"
     response = current_app.response_class(body, mimetype="text/javascript")
     response.headers["Cache-Control"] = f"public, max-age={SHELL_MAX_AGE}"

@@ -258,7 +258,15 @@
 
   function start() {
     var retry = document.querySelector("[data-retry]");
-    if (retry) retry.addEventListener("click", function () { location.reload(); });
+    // Signing out needs the server: offline, the sign-out request ends on this page.
+    var signingOut = /\/(logout|account\/sign-out-everywhere|offline\/sign-out)$/.test(location.pathname);
+    if (retry && signingOut) {
+      document.querySelector("[data-not-saved]").hidden = true;
+      document.querySelector("[data-signing-out]").hidden = false;
+      retry.addEventListener("click", function () { location.assign(retry.dataset.home); });
+    } else if (retry) {
+      retry.addEventListener("click", function () { location.reload(); });
+    }
     document.querySelectorAll("[data-offline-course]").forEach(courseBox);
     var list = document.querySelector("[data-saved-list]");
     var copy = document.querySelector(".offline-copy");

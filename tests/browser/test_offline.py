@@ -381,3 +381,23 @@ def test_an_offline_lesson_read_too_briefly_asks_for_more_time_and_queues_nothin
         assert db.session.scalar(sa.select(sa.func.count(OfflineSubmission.id))) == 0
         assert db.session.scalar(sa.select(sa.func.count(ModuleProgress.completed_at))) == 0
     context.close()
+
+
+def test_signing_out_without_a_connection_says_so_and_keeps_the_work(
+        app, quiz, live_server, browser):
+    context, tab = _learner_with_a_saved_course(browser, live_server)
+    context.set_offline(True)
+    tab.goto(live_server + "/courses/pelayanan-publik/pengantar")
+    tab.get_by_role("button", name="Tandai selesai").click()
+    expect(tab.get_by_role("heading", level=1)).to_have_text("Standar")
+    tab.get_by_role("button", name="Keluar").click()
+    expect(tab.get_by_text("Keluar memerlukan koneksi")).to_be_visible()
+    expect(tab.get_by_text("tidak tersimpan di perangkat ini")).to_be_hidden()
+    tab.screenshot(path=str(SCREENS / "offline-sign-out-phone.png"), full_page=True)
+    assert len(_stored(tab)["records"]["elearn-offline/queue"]) == 1
+    context.set_offline(False)
+    tab.get_by_role("button", name="Coba lagi").click()  # to the dashboard, still signed in
+    expect(tab.get_by_role("heading", level=1)).to_have_text("Pembelajaran Saya")
+    assert _wait_for(app, lambda: db.session.scalar(sa.select(sa.func.count(
+        ModuleProgress.completed_at)))) == 1
+    context.close()
