@@ -199,7 +199,10 @@ def sync():
         return {"status": "invalid",
                 "message": _("The item is too large to be recorded.")}, 413
     request.max_content_length = MAX_ITEM_BYTES  # a body sent without its length too
-    data = request.get_json(silent=True)
+    try:  # Flask's get_json would let a body nested too deep end in a 500
+        data = json.loads(request.get_data(cache=False)) if request.is_json else None
+    except (ValueError, RecursionError):
+        data = None
     try:
         item = offline.read_item(data)
     except offline.BadItem as exc:

@@ -382,11 +382,13 @@ def test_a_learner_not_enrolled_gets_a_refusal(app, client, auth, make_user, cou
     {"key": "abcdefgh", "kind": "quiz", "user": "u1", "course": SLUG, "module": "kuis",
      "done_at": "2026-12-01T00:00:00Z", "started_at": "2026-12-01T00:00:00Z",
      "ticket": "t", "answers": {"q-a": "x"}},
+    b"[" * 100_000 + b"]" * 100_000,  # nested deeper than a JSON parser recurses
+    b"\xff\xfe not utf-8",
 ], ids=lambda b: str(b)[:40])
 def test_malformed_items_get_a_clear_400_and_write_nothing(app, client, learner, body):
     token = session(client)["csrf"]
-    if body is None:
-        response = client.post("/offline/sync", data="{not json",
+    if isinstance(body, bytes | type(None)):
+        response = client.post("/offline/sync", data=body or b"{not json",
                                headers={"X-CSRFToken": token, "Content-Type": "application/json"})
     else:
         if isinstance(body, dict) and body.get("user") == "u1":
