@@ -153,3 +153,12 @@ def test_versions_take_hostile_queries_calmly(client, learner, query):  # noqa: 
     response = client.get("/offline/versions?" + query)
     assert response.status_code == 200
     assert len(response.get_json()["versions"]) <= 100
+
+
+@pytest.mark.parametrize("path", [
+    "/offline/courses/" + "a" * 5000, "/offline/courses/%00", "/offline/courses/kursus%E2%80%8B",
+    f"/offline/copies/{SLUG}/" + "b" * 5000, f"/offline/copies/{SLUG}/%F0%9F%98%80",
+    f"/offline/copies/{SLUG}/..%2f..%2fetc", "/offline/copies/%ff%fe",
+])
+def test_hostile_course_and_module_names_get_a_404(client, learner, path):  # noqa: F811
+    assert client.get(path).status_code == 404
